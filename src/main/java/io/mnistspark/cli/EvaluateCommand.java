@@ -1,0 +1,113 @@
+package io.mnistspark.cli;
+
+import io.mnistspark.config.ConfigLoader;
+import io.mnistspark.config.RunConfig;
+import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.LabeledImages;
+import io.mnistspark.data.MiniBatches;
+import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.MnistFiles;
+import io.mnistspark.evaluate.EvaluationResult;
+import io.mnistspark.evaluate.Evaluator;
+import io.mnistspark.model.ModelStore;
+import io.mnistspark.store.JsonFormat;
+import io.mnistspark.store.Provenance;
+import io.mnistspark.store.RunDirectory;
+import io.mnistspark.train.DistributedTrainer;
+import io.mnistspark.train.TrainingMasters;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code evaluate}: the test accuracy of a saved model, computed exactly as {@code train} computes it. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Evaluate a saved model on the test files (t10k-*) of an MNIST-format directory.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.zip written by train (any Hadoop URI).")
+    String model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "MNIST-format directory (any Hadoop URI).")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Also write evaluation.json (accuracy, per-digit metrics, confusion matrix) here.")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out directory.")
+    boolean overwrite;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** What evaluation.json holds. */
+    record EvaluationReport(String model, EvaluationResult test, Provenance provenance) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Instant started = Instant.now();
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark evaluate", 0)) {
+            JavaSparkContext sc = spark.context();
+            Configuration hadoop = sc.hadoopConfiguration();
+            Path modelPath = new Path(model);
+            RunConfig config = runConfigBeside(modelPath, hadoop);
+            RunDirectory run = out == null ? null : RunDirectory.open(new Path(out), hadoop, overwrite);
+            try {
+                MnistFiles files = MnistFiles.in(new Path(data), hadoop);
+                LabeledImages test = MnistDataset.pair(files.testImages(), files.testLabels(), hadoop);
+                MultiLayerNetwork net = ModelStore.load(modelPath, hadoop, test.pixelsPerImage(), IdxFile.CLASSES);
+                int workers = DistributedTrainer.workers(sc, config);
+                EvaluationResult result;
+                try (MiniBatches batches = MiniBatches.distribute(sc, test, workers)) {
+                    SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, net,
+                            TrainingMasters.create(config.spark(), config.training(), workers, null));
+                    int batchSize = config.spark().evaluationBatchSize();
+                    result = new Evaluator(IdxFile.CLASSES, batchSize).evaluate(network, batches.inOrder(batchSize));
+                }
+                spec.commandLine().getOut().println("Test accuracy: " + result.summary());
+                if (run != null) {
+                    Map<String, String> inputs = new LinkedHashMap<>();
+                    inputs.put(files.testImages().getName(), TrainCommand.qualified(files.testImages(), sc));
+                    inputs.put(files.testLabels().getName(), TrainCommand.qualified(files.testLabels(), sc));
+                    run.writeText("evaluation.json", JsonFormat.write(new EvaluationReport(model, result,
+                            Provenance.of(sc, workers, "evaluate", inputs, started))));
+                    run.commit();
+                }
+                return Main.OK;
+            } catch (RuntimeException | Error e) {
+                if (run != null) {
+                    run.abort();
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The configuration of the run that wrote the model ({@code config.conf} beside it), so that evaluation
+     * uses the same batches as training did; the defaults when there is none.
+     */
+    static RunConfig runConfigBeside(Path modelPath, Configuration hadoop) throws IOException {
+        Path beside = new Path(modelPath.getParent() == null ? new Path(".") : modelPath.getParent(), "config.conf");
+        FileSystem fs = beside.getFileSystem(hadoop);
+        ConfigLoader loader = new ConfigLoader();
+        if (!fs.exists(beside)) {
+            return loader.load();
+        }
+        try (InputStream in = fs.open(beside)) {
+            return loader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), beside.toString());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.mnistspark.cli;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.SparkContext$;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The Spark context of one command. Under spark-submit the master and settings come from it; run directly
+ * (tests, an IDE) the command falls back to {@code local[workers]}. A context this class did not create (a
+ * test's) is left running.
+ */
+public final class SparkRuntime implements AutoCloseable {
+    static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+
+    private final JavaSparkContext context;
+    private final boolean owned;
+
+    private SparkRuntime(JavaSparkContext context, boolean owned) {
+        this.context = context;
+        this.owned = owned;
+    }
+
+    public static SparkRuntime start(String appName, int localWorkers) {
+        // DL4J's default time source asks NTP servers: workers on closed networks have none.
+        System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
+        boolean existed = SparkContext$.MODULE$.getActive().isDefined();
+        SparkConf conf = new SparkConf();
+        if (!conf.contains("spark.master")) {
+            conf.setMaster(localWorkers > 0 ? "local[" + localWorkers + "]" : "local[*]");
+        }
+        if (!conf.contains("spark.app.name")) {
+            conf.setAppName(appName);
+        }
+        conf.setIfMissing("spark.locality.wait", "0");
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + TIME_SOURCE_PROPERTY
+                + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
+        SparkContext sc = SparkContext.getOrCreate(conf);
+        sc.setLogLevel(System.getProperty("mnistspark.spark.logLevel", "WARN"));
+        return new SparkRuntime(JavaSparkContext.fromSparkContext(sc), !existed);
+    }
+
+    public JavaSparkContext context() {
+        return context;
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            context.stop();
+        }
+    }
+}

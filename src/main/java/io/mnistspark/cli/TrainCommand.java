@@ -1,0 +1,138 @@
+package io.mnistspark.cli;
+
+import io.mnistspark.config.RunConfig;
+import io.mnistspark.data.MnistDataset;
+import io.mnistspark.model.ModelStore;
+import io.mnistspark.store.JsonFormat;
+import io.mnistspark.store.Provenance;
+import io.mnistspark.store.RunDirectory;
+import io.mnistspark.train.DistributedTrainer;
+import io.mnistspark.train.EpochResult;
+import io.mnistspark.train.RunMetrics;
+import io.mnistspark.train.TrainingData;
+import io.mnistspark.train.TrainingOutcome;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code train}: reads the data, trains with parameter averaging, writes model, configuration and metrics. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a dense network on an MNIST-format directory and write model + metrics to --out.")
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions configOptions;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "Directory (any Hadoop URI) with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                    + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (gzip or raw).")
+    String data;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Run directory to create (any Hadoop URI): model.zip, config.conf, metrics.json, epochs.csv, _SUCCESS.")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out directory (its files stay until the new ones are complete).")
+    boolean overwrite;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        PrintWriter console = spec.commandLine().getOut();
+        RunConfig config = configOptions.load();
+        Map<String, Double> phases = new LinkedHashMap<>();
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark train", config.spark().workers())) {
+            JavaSparkContext sc = spark.context();
+            RunDirectory run = RunDirectory.open(new Path(out), sc.hadoopConfiguration(), overwrite);
+            try {
+                long t = System.nanoTime();
+                MnistDataset dataset = MnistDataset.load(new Path(data), sc.hadoopConfiguration());
+                phases.put("load_data", seconds(t));
+
+                MnistDataset.TrainValidation split = dataset.split(config.training().validationSize());
+                int workers = DistributedTrainer.workers(sc, config);
+                console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d workers on %s%n",
+                        describe(config, dataset.train().pixelsPerImage()), split.train().count(),
+                        config.training().validationSize(), dataset.test().count(), workers, sc.master());
+                console.flush();
+                t = System.nanoTime();
+                TrainingOutcome outcome;
+                try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
+                    phases.put("distribute_data", seconds(t));
+                    outcome = new DistributedTrainer(sc, config, run.scratch()).train(distributed, (result, total) -> {
+                        console.println(ConsoleLines.epoch(result, total));
+                        console.flush();
+                    });
+                }
+                phases.put("train", outcome.fitSeconds());
+                phases.put("evaluate", outcome.evaluationSeconds());
+
+                t = System.nanoTime();
+                try (OutputStream model = run.create("model.zip")) {
+                    ModelStore.write(outcome.network(), model);
+                }
+                run.writeText("config.conf", config.render());
+                run.writeText("epochs.csv", epochsCsv(outcome));
+                phases.put("save", seconds(t));
+                EpochResult best = outcome.bestEpoch();
+                Map<String, String> inputs = new LinkedHashMap<>();
+                dataset.files().all().forEach(p -> inputs.put(p.getName(), qualified(p, sc)));
+                RunMetrics metrics = new RunMetrics(config.asMap(),
+                        Provenance.of(sc, workers, "train", inputs, started),
+                        outcome.history(), new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.finalTest(),
+                        new RunMetrics.Timing(seconds(start), phases));
+                run.writeText("metrics.json", JsonFormat.write(metrics));
+                run.commit();
+                console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",
+                        100 * best.testAccuracy(), best.epoch(), outcome.finalTest().summary(), run.root());
+                return Main.OK;
+            } catch (RuntimeException | IOException | Error e) {
+                run.abort();
+                throw e;
+            }
+        }
+    }
+
+    private static String describe(RunConfig config, int inputs) {
+        StringBuilder layers = new StringBuilder(Integer.toString(inputs));
+        config.network().hiddenLayers().forEach(size -> layers.append('-').append(size));
+        layers.append("-10");
+        return layers + " " + io.mnistspark.config.ConfigChoice.spelling(config.network().activation());
+    }
+
+    static String epochsCsv(TrainingOutcome outcome) {
+        StringBuilder csv = new StringBuilder("epoch,train_loss,validation_accuracy,test_accuracy,seconds,evaluation_seconds\n");
+        for (EpochResult r : outcome.history()) {
+            csv.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%.3f,%.3f%n", r.epoch(), r.trainLoss(),
+                    r.validationAccuracy() == null ? "" : r.validationAccuracy().toString(), r.testAccuracy(),
+                    r.seconds(), r.evaluationSeconds()));
+        }
+        return csv.toString();
+    }
+
+    static String qualified(Path path, JavaSparkContext sc) {
+        try {
+            return path.getFileSystem(sc.hadoopConfiguration()).makeQualified(path).toString();
+        } catch (IOException e) {
+            return path.toString();
+        }
+    }
+
+    private static double seconds(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 1e6) / 1e3;
+    }
+}

@@ -1,0 +1,189 @@
+package io.mnistspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a run's HOCON file, applies command-line overrides, falls back to the schema
+ * ({@code mnist-spark-reference.conf}) and validates every value, naming the key and where it was set.
+ */
+public final class ConfigLoader {
+    public static final String SCHEMA_RESOURCE = "mnist-spark-reference.conf";
+
+    private final Config schema;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private Path file;
+
+    public ConfigLoader() {
+        this.schema = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), SCHEMA_RESOURCE,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /** The run's configuration file; without one the schema's defaults (Nielsen's network) apply. */
+    public ConfigLoader file(Path path) {
+        this.file = path;
+        return this;
+    }
+
+    /** Sets {@code key} to a HOCON value, overriding the file ({@code --set training.epochs=5}). */
+    public ConfigLoader override(String key, String hoconValue) {
+        overrides.put(key, hoconValue);
+        return this;
+    }
+
+    public RunConfig load() {
+        Config user = ConfigFactory.empty();
+        if (file != null) {
+            user = parseFile(file);
+        }
+        user = parseOverrides().withFallback(user);
+        rejectUnknownKeys(user);
+        Config resolved;
+        try {
+            resolved = user.withFallback(schema).resolve();
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
+        return fromResolved(resolved);
+    }
+
+    /** Parses an already resolved configuration (e.g. a run directory's {@code config.conf}). */
+    public RunConfig parse(String hocon, String origin) {
+        Config user;
+        try {
+            user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
+        rejectUnknownKeys(user);
+        return fromResolved(user.withFallback(schema).resolve());
+    }
+
+    private Config parseFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new InvalidConfigException(path + ": configuration file not found");
+        }
+        if (!Files.isReadable(path)) {
+            throw new InvalidConfigException(path + ": configuration file is not readable");
+        }
+        try {
+            return ConfigFactory.parseFile(path.toFile(),
+                    ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(oneLine(e), e);
+        }
+    }
+
+    private Config parseOverrides() {
+        Config result = ConfigFactory.empty();
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            String origin = "command line (" + entry.getKey() + ")";
+            try {
+                Config one = ConfigFactory.parseString(quoteKey(entry.getKey()) + " = " + entry.getValue(),
+                        ConfigParseOptions.defaults().setOriginDescription(origin));
+                result = one.withFallback(result);
+            } catch (ConfigException e) {
+                throw new InvalidConfigException(origin + ": cannot parse value '" + entry.getValue() + "': "
+                        + oneLine(e), e);
+            }
+        }
+        return result;
+    }
+
+    private static String quoteKey(String key) {
+        if (!key.matches("[A-Za-z0-9][A-Za-z0-9.-]*")) {
+            throw new InvalidConfigException("command line: '" + key + "' is not a configuration key");
+        }
+        return key;
+    }
+
+    private void rejectUnknownKeys(Config user) {
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            String key = entry.getKey();
+            if (!schema.hasPath(key)) {
+                throw new InvalidConfigException(where(entry.getValue()) + "unknown key '" + key + "'"
+                        + knownKeysNear(key));
+            }
+            if (schema.getValue(key).valueType() == ConfigValueType.OBJECT) {
+                throw new InvalidConfigException(where(entry.getValue()) + key + " must be a section with keys "
+                        + childKeys(key));
+            }
+        }
+        for (String section : user.root().keySet()) {
+            if (!schema.hasPath(section)) {
+                throw new InvalidConfigException(where(user.getValue(section)) + "unknown section '" + section
+                        + "' (known: " + String.join(", ", schema.root().keySet()) + ")");
+            }
+        }
+    }
+
+    private String knownKeysNear(String key) {
+        int dot = key.lastIndexOf('.');
+        if (dot > 0 && schema.hasPath(key.substring(0, dot))) {
+            return " (known keys in " + key.substring(0, dot) + ": " + childKeys(key.substring(0, dot)) + ")";
+        }
+        return " (known sections: " + String.join(", ", new TreeSet<>(schema.root().keySet())) + ")";
+    }
+
+    private String childKeys(String section) {
+        Set<String> keys = new TreeSet<>(schema.getConfig(section).root().keySet());
+        return String.join(", ", keys);
+    }
+
+    private static RunConfig fromResolved(Config c) {
+        ConfigValidator v = new ConfigValidator(c);
+        NetworkSpec network = new NetworkSpec(
+                v.hiddenLayers("network.hidden-layers"),
+                v.choice("network.activation", HiddenActivation.class),
+                v.choice("network.output-activation", OutputActivation.class),
+                v.choice("network.loss", Loss.class),
+                v.choice("network.weight-init", WeightInit.class));
+        TrainingSpec training = new TrainingSpec(
+                v.choice("training.updater", Updater.class),
+                v.positiveDouble("training.learning-rate"),
+                v.doubleInRange("training.momentum", 0.0, 1.0),
+                v.nonNegativeDouble("training.l2"),
+                v.intAtLeast("training.batch-size", 1),
+                v.intAtLeast("training.epochs", 1),
+                v.longValue("training.seed"),
+                v.intAtLeast("training.validation-size", 0));
+        SparkSpec spark = new SparkSpec(
+                v.intAtLeast("spark.workers", 0),
+                v.intAtLeast("spark.averaging-frequency", 1),
+                v.intAtLeast("spark.prefetch-batches", 0),
+                v.choice("spark.rdd-training-approach", TrainingApproach.class),
+                v.bool("spark.average-updater-state"),
+                v.intAtLeast("spark.evaluation-batch-size", 1));
+        return new RunConfig(network, training, spark, c);
+    }
+
+    private static String where(ConfigValue value) {
+        return ConfigValidator.where(value);
+    }
+
+    static String oneLine(ConfigException e) {
+        return e.getMessage().replace('\n', ' ');
+    }
+
+    /** The keys of the schema, for documentation and tests. */
+    public List<String> schemaKeys() {
+        List<String> keys = new ArrayList<>();
+        schema.entrySet().forEach(e -> keys.add(e.getKey()));
+        keys.sort(String::compareTo);
+        return keys;
+    }
+}

@@ -1,0 +1,105 @@
+package io.mnistspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Typed, range-checked reads of a resolved configuration; every failure names the key and its origin. */
+final class ConfigValidator {
+    private final Config config;
+
+    ConfigValidator(Config config) {
+        this.config = config;
+    }
+
+    static String where(ConfigValue value) {
+        if (value == null || value.origin() == null) {
+            return "";
+        }
+        String file = value.origin().filename();
+        String description = file != null ? file : value.origin().description();
+        int line = value.origin().lineNumber();
+        if (description == null || description.isEmpty() || description.contains(ConfigLoader.SCHEMA_RESOURCE)) {
+            return "";
+        }
+        return file != null && line > 0 ? file + ":" + line + ": " : description.replaceFirst(": \\d+$", "") + ": ";
+    }
+
+    private InvalidConfigException invalid(String key, String problem) {
+        ConfigValue value = config.getValue(key);
+        return new InvalidConfigException(where(value) + key + " = " + value.render() + ": " + problem);
+    }
+
+    private <T> T read(String key, String expected, java.util.function.Function<String, T> getter) {
+        try {
+            return getter.apply(key);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw invalid(key, "expected " + expected);
+        } catch (ConfigException.Null e) {
+            throw new InvalidConfigException(key + " must not be null: expected " + expected);
+        }
+    }
+
+    int intAtLeast(String key, int min) {
+        int value = read(key, "a whole number >= " + min, config::getInt);
+        if (value < min) {
+            throw invalid(key, "must be >= " + min);
+        }
+        return value;
+    }
+
+    long longValue(String key) {
+        return read(key, "a whole number", config::getLong);
+    }
+
+    double positiveDouble(String key) {
+        double value = read(key, "a number > 0", config::getDouble);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw invalid(key, "must be a finite number > 0");
+        }
+        return value;
+    }
+
+    double nonNegativeDouble(String key) {
+        double value = read(key, "a number >= 0", config::getDouble);
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw invalid(key, "must be a finite number >= 0");
+        }
+        return value;
+    }
+
+    double doubleInRange(String key, double minInclusive, double maxExclusive) {
+        String expected = "a number in [" + minInclusive + ", " + maxExclusive + ")";
+        double value = read(key, expected, config::getDouble);
+        if (!(value >= minInclusive && value < maxExclusive)) {
+            throw invalid(key, "must be " + expected);
+        }
+        return value;
+    }
+
+    boolean bool(String key) {
+        return read(key, "true or false", config::getBoolean);
+    }
+
+    <E extends Enum<E>> E choice(String key, Class<E> type) {
+        String text = read(key, "one of " + ConfigChoice.allowed(type), config::getString);
+        E value = ConfigChoice.parse(type, text);
+        if (value == null) {
+            throw invalid(key, "expected one of " + ConfigChoice.allowed(type));
+        }
+        return value;
+    }
+
+    List<Integer> hiddenLayers(String key) {
+        List<Integer> sizes = read(key, "a list of layer sizes such as [30] or [128, 128]", config::getIntList);
+        for (int size : sizes) {
+            if (size < 1) {
+                throw invalid(key, "every layer size must be >= 1");
+            }
+        }
+        return new ArrayList<>(sizes);
+    }
+}

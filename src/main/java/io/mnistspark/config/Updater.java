@@ -1,0 +1,6 @@
+package io.mnistspark.config;
+
+/** Optimiser ({@code training.updater}). */
+public enum Updater {
+    SGD, NESTEROVS, ADAM
+}

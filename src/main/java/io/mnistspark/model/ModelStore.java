@@ -1,0 +1,72 @@
+package io.mnistspark.model;
+
+import io.mnistspark.InvalidInputException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** Saves and loads networks as DL4J {@link ModelSerializer} zip files on any Hadoop file system. */
+public final class ModelStore {
+    private ModelStore() {
+    }
+
+    /** Writes {@code net} with its updater state, so that training can continue from it. */
+    public static void write(MultiLayerNetwork net, OutputStream out) throws IOException {
+        ModelSerializer.writeModel(net, out, true);
+    }
+
+    /**
+     * Loads and checks a model: it must be a DL4J MultiLayerNetwork zip whose input layer takes
+     * {@code expectedInputs} values and whose output layer has {@code expectedClasses} units.
+     */
+    public static MultiLayerNetwork load(Path path, Configuration hadoop, int expectedInputs, int expectedClasses) {
+        MultiLayerNetwork net;
+        try {
+            FileSystem fs = path.getFileSystem(hadoop);
+            if (!fs.exists(path)) {
+                throw new InvalidInputException(path + ": model file not found");
+            }
+            if (fs.getFileStatus(path).isDirectory()) {
+                throw new InvalidInputException(path + ": is a directory, expected a model.zip file");
+            }
+            try (InputStream in = new BufferedInputStream(fs.open(path))) {
+                net = ModelSerializer.restoreMultiLayerNetwork(in, false);
+            }
+        } catch (InvalidInputException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException(path + ": not a DL4J MultiLayerNetwork model zip (" + reason(e) + ")", e);
+        }
+        long inputs = inputSize(net);
+        if (inputs != expectedInputs) {
+            throw new InvalidInputException(path + ": the model takes " + inputs + " inputs, but the images have "
+                    + expectedInputs + " pixels");
+        }
+        long outputs = net.layerSize(net.getnLayers() - 1);
+        if (outputs != expectedClasses) {
+            throw new InvalidInputException(path + ": the model has " + outputs + " outputs, expected "
+                    + expectedClasses + " classes");
+        }
+        return net;
+    }
+
+    public static long inputSize(MultiLayerNetwork net) {
+        return ((FeedForwardLayer) net.getLayer(0).conf().getLayer()).getNIn();
+    }
+
+    private static String reason(Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.replace('\n', ' ');
+    }
+}

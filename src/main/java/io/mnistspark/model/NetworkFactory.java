@@ -1,0 +1,119 @@
+package io.mnistspark.model;
+
+import io.mnistspark.config.HiddenActivation;
+import io.mnistspark.config.Loss;
+import io.mnistspark.config.NetworkSpec;
+import io.mnistspark.config.OutputActivation;
+import io.mnistspark.config.TrainingSpec;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossL2;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+import java.util.SplittableRandom;
+
+/**
+ * Turns the {@code network} and {@code training} sections into a DL4J {@link MultiLayerNetwork}.
+ *
+ * <p>Nielsen's quadratic cost is C = 1/2 |y - a|^2 per example. DL4J's {@code LossMSE} divides by the number
+ * of outputs, so it is not that cost; DL4J's {@code LossL2} is |y - a|^2, exactly twice it. Every gradient
+ * therefore is twice Nielsen's, and the factory halves the learning rate (and doubles the L2 coefficient, which
+ * DL4J adds to the gradient before the learning rate applies) so that each step is exactly the book's
+ * {@code w -> w - eta/m * sum(dC/dw)}. {@link #reportedLossScale} halves DL4J's score back to C.
+ */
+public final class NetworkFactory {
+    private NetworkFactory() {
+    }
+
+    public static MultiLayerNetwork create(NetworkSpec network, TrainingSpec training, int inputs, int classes) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configuration(network, training, inputs, classes));
+        net.init();
+        if (network.weightInit() == io.mnistspark.config.WeightInit.STANDARD_NORMAL) {
+            drawStandardNormalBiases(net, training.seed());
+        }
+        return net;
+    }
+
+    public static MultiLayerConfiguration configuration(NetworkSpec network, TrainingSpec training, int inputs,
+                                                        int classes) {
+        double lossScale = network.loss() == Loss.QUADRATIC ? 2.0 : 1.0;
+        NeuralNetConfiguration.Builder builder = new NeuralNetConfiguration.Builder()
+                .seed(training.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater(training, training.learningRate() / lossScale))
+                .l2(training.l2() * lossScale);
+        switch (network.weightInit()) {
+            case STANDARD_NORMAL -> builder.weightInit(new NormalDistribution(0, 1));
+            case XAVIER -> builder.weightInit(org.deeplearning4j.nn.weights.WeightInit.XAVIER);
+            case RELU -> builder.weightInit(org.deeplearning4j.nn.weights.WeightInit.RELU);
+        }
+        NeuralNetConfiguration.ListBuilder layers = builder.list();
+        int previous = inputs;
+        int index = 0;
+        for (int size : network.hiddenLayers()) {
+            layers.layer(index++, new DenseLayer.Builder().nIn(previous).nOut(size)
+                    .activation(activation(network.activation())).build());
+            previous = size;
+        }
+        layers.layer(index, new OutputLayer.Builder(lossFunction(network))
+                .nIn(previous).nOut(classes)
+                .activation(network.outputActivation() == OutputActivation.SOFTMAX ? Activation.SOFTMAX : Activation.SIGMOID)
+                .build());
+        return layers.build();
+    }
+
+    /** Multiplies DL4J's score to give the configured cost (Nielsen's C for the quadratic cost). */
+    public static double reportedLossScale(NetworkSpec network) {
+        return network.loss() == Loss.QUADRATIC ? 0.5 : 1.0;
+    }
+
+    private static ILossFunction lossFunction(NetworkSpec network) {
+        if (network.loss() == Loss.QUADRATIC) {
+            return new LossL2();
+        }
+        return network.outputActivation() == OutputActivation.SOFTMAX ? new LossMCXENT() : new LossBinaryXENT();
+    }
+
+    private static IUpdater updater(TrainingSpec training, double learningRate) {
+        return switch (training.updater()) {
+            case SGD -> new Sgd(learningRate);
+            case NESTEROVS -> new Nesterovs(learningRate, training.momentum());
+            case ADAM -> new Adam(learningRate);
+        };
+    }
+
+    private static Activation activation(HiddenActivation activation) {
+        return switch (activation) {
+            case SIGMOID -> Activation.SIGMOID;
+            case RELU -> Activation.RELU;
+            case TANH -> Activation.TANH;
+            case LEAKY_RELU -> Activation.LEAKYRELU;
+            case IDENTITY -> Activation.IDENTITY;
+        };
+    }
+
+    /** Nielsen draws the biases from N(0,1) too; DL4J only initialises biases to a constant. */
+    private static void drawStandardNormalBiases(MultiLayerNetwork net, long seed) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        java.util.Random gaussian = new java.util.Random(random.nextLong());
+        for (int layer = 0; layer < net.getnLayers(); layer++) {
+            INDArray bias = net.getLayer(layer).getParam("b");
+            for (long i = 0; i < bias.length(); i++) {
+                bias.putScalar(i, gaussian.nextGaussian());
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.mnistspark.store;
+
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+
+/** Where and with what an output was made: versions, Spark master and executors, inputs, start and end. */
+public record Provenance(String mnistSpark, String spark, String dl4j, String java, String master,
+                         int executors, int workers, String command, Map<String, String> inputs,
+                         String started, String finished) {
+
+    public static Provenance of(JavaSparkContext sc, int workers, String command,
+                                Map<String, String> inputs, Instant started) {
+        return new Provenance(
+                version("io.mnistspark", "mnist-spark"),
+                sc.version(),
+                version("org.deeplearning4j", "deeplearning4j-nn"),
+                System.getProperty("java.version"),
+                sc.master(),
+                Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
+                workers, command, inputs, started.toString(), Instant.now().toString());
+    }
+
+    /** The version Maven recorded in the artifact's jar, or "unknown" when running from classes. */
+    static String version(String group, String artifact) {
+        String resource = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = Provenance.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.mnistspark.train;
+
+import io.mnistspark.config.RunConfig;
+import io.mnistspark.data.IdxFile;
+import io.mnistspark.evaluate.EvaluationResult;
+import io.mnistspark.evaluate.Evaluator;
+import io.mnistspark.model.NetworkFactory;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The epoch loop: parameter-averaging SGD with DL4J's {@link SparkDl4jMultiLayer}, then the training loss,
+ * validation and test accuracy of every epoch, computed on the executors.
+ */
+public final class DistributedTrainer {
+    private final JavaSparkContext sc;
+    private final RunConfig config;
+    private final Path scratch;
+
+    /**
+     * @param scratch a directory this run may use for temporary files (the {@code export} approach); it is
+     *                emptied after every epoch
+     */
+    public DistributedTrainer(JavaSparkContext sc, RunConfig config, Path scratch) {
+        this.sc = sc;
+        this.config = config;
+        this.scratch = scratch;
+    }
+
+    /** The number of workers: {@code spark.workers}, or Spark's default parallelism when that is 0. */
+    public static int workers(JavaSparkContext sc, RunConfig config) {
+        return config.spark().workers() > 0 ? config.spark().workers() : sc.defaultParallelism();
+    }
+
+    public TrainingOutcome train(TrainingData data, EpochListener listener) {
+        MultiLayerNetwork initial = NetworkFactory.create(config.network(), config.training(),
+                data.pixelsPerImage(), IdxFile.CLASSES);
+        SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, initial, TrainingMasters.create(config.spark(),
+                config.training(), workers(sc, config), new Path(scratch, "export").toString()));
+        int evaluationBatch = config.spark().evaluationBatchSize();
+        Evaluator evaluator = new Evaluator(IdxFile.CLASSES, evaluationBatch);
+        double lossScale = NetworkFactory.reportedLossScale(config.network());
+        JavaRDD<DataSet> trainInOrder = data.train().inOrder(evaluationBatch);
+        JavaRDD<DataSet> test = data.test().inOrder(evaluationBatch);
+        JavaRDD<DataSet> validation = data.validation() == null ? null : data.validation().inOrder(evaluationBatch);
+
+        List<EpochResult> history = new ArrayList<>();
+        EvaluationResult lastTest = null;
+        double fitSeconds = 0;
+        double evaluationSeconds = 0;
+        int epochs = config.training().epochs();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            JavaRDD<DataSet> batches = data.train().epoch(config.training().seed(), epoch, config.training().batchSize())
+                    .persist(StorageLevel.MEMORY_ONLY());
+            try {
+                network.fit(batches);
+            } finally {
+                batches.unpersist(false);
+                deleteScratchExports();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            long evaluationStart = System.nanoTime();
+            double trainLoss = trainingLoss(network, trainInOrder, evaluationBatch) * lossScale;
+            if (!Double.isFinite(trainLoss)) {
+                throw new TrainingDivergedException(String.format(Locale.ROOT,
+                        "training diverged in epoch %d: the training loss is %s (try a smaller training.learning-rate than %s)",
+                        epoch, trainLoss, config.training().learningRate()));
+            }
+            Double validationAccuracy = validation == null ? null
+                    : evaluator.evaluate(network, validation).accuracy();
+            lastTest = evaluator.evaluate(network, test);
+            double epochEvaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
+
+            fitSeconds += seconds;
+            evaluationSeconds += epochEvaluationSeconds;
+            EpochResult result = new EpochResult(epoch, trainLoss, validationAccuracy, lastTest.accuracy(),
+                    lastTest.correct(), lastTest.total(), seconds, epochEvaluationSeconds);
+            history.add(result);
+            listener.epochFinished(result, epochs);
+        }
+        return new TrainingOutcome(network.getNetwork(), history, lastTest, fitSeconds, evaluationSeconds,
+                workers(sc, config));
+    }
+
+    /**
+     * DL4J's mean score over the training images. {@code calculateScore} broadcasts the network's live
+     * parameter array, and Spark 3.5 closes AutoCloseable broadcast values (an INDArray is one) when the
+     * broadcast is cleaned up, which would free the parameters under the network; it therefore scores a copy.
+     */
+    private double trainingLoss(SparkDl4jMultiLayer network, JavaRDD<DataSet> data, int batchSize) {
+        return new SparkDl4jMultiLayer(sc, network.getNetwork().clone(), network.getTrainingMaster())
+                .calculateScore(data, true, batchSize);
+    }
+
+    private void deleteScratchExports() {
+        try {
+            Path exports = new Path(scratch, "export");
+            FileSystem fs = exports.getFileSystem(sc.hadoopConfiguration());
+            if (fs.exists(exports)) {
+                fs.delete(exports, true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete temporary files under " + scratch, e);
+        }
+    }
+}

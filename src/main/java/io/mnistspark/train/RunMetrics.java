@@ -1,0 +1,23 @@
+package io.mnistspark.train;
+
+import io.mnistspark.evaluate.EvaluationResult;
+import io.mnistspark.store.Provenance;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content of {@code metrics.json}: the resolved configuration, provenance, the per-epoch history, the best
+ * epoch, the final test evaluation and where the time went.
+ */
+public record RunMetrics(Map<String, Object> config, Provenance provenance, List<EpochResult> epochs,
+                         Best best, EvaluationResult test, Timing timing) {
+
+    /** The epoch with the highest test accuracy. */
+    public record Best(int epoch, double testAccuracy) {
+    }
+
+    /** Wall-clock seconds: the whole command and its phases. */
+    public record Timing(double totalSeconds, Map<String, Double> phases) {
+    }
+}

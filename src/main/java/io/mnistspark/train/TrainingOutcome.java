@@ -1,0 +1,18 @@
+package io.mnistspark.train;
+
+import io.mnistspark.evaluate.EvaluationResult;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** The trained network, its per-epoch history and the final test evaluation. */
+public record TrainingOutcome(MultiLayerNetwork network, List<EpochResult> history, EvaluationResult finalTest,
+                              double fitSeconds, double evaluationSeconds, int workers) {
+
+    /** The epoch with the highest test accuracy (the earliest of equals). */
+    public EpochResult bestEpoch() {
+        return history.stream().max(Comparator.comparingDouble(EpochResult::testAccuracy)
+                .thenComparing(Comparator.comparingInt(EpochResult::epoch).reversed())).orElseThrow();
+    }
+}
