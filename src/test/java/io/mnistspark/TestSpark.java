@@ -12,7 +12,7 @@ public final class TestSpark {
 
     public static synchronized JavaSparkContext context() {
         if (context == null) {
-            context = SparkRuntime.start("mnist-spark tests", 2).context();
+            context = SparkRuntime.start("mnist-spark tests", 2, false).context();
         }
         return context;
     }

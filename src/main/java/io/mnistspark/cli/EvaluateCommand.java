@@ -51,6 +51,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
     /** What evaluation.json holds. */
     record EvaluationReport(String model, EvaluationResult test, Provenance provenance) {
     }
@@ -58,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Instant started = Instant.now();
-        try (SparkRuntime spark = SparkRuntime.start("mnist-spark evaluate", 0)) {
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark evaluate", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
             Configuration hadoop = sc.hadoopConfiguration();
             Path modelPath = new Path(model);

@@ -40,9 +40,6 @@ public final class Main implements Runnable {
     /** Runs the command line and returns its exit code (never exits the JVM). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
-        if (verbose) {
-            System.setProperty("mnistspark.spark.logLevel", "INFO");
-        }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

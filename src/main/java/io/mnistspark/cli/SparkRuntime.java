@@ -21,7 +21,8 @@ public final class SparkRuntime implements AutoCloseable {
         this.owned = owned;
     }
 
-    public static SparkRuntime start(String appName, int localWorkers) {
+    /** @param verbose INFO logging from Spark (WARN otherwise) */
+    public static SparkRuntime start(String appName, int localWorkers, boolean verbose) {
         // DL4J's default time source asks NTP servers: workers on closed networks have none.
         System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
         boolean existed = SparkContext$.MODULE$.getActive().isDefined();
@@ -37,7 +38,7 @@ public final class SparkRuntime implements AutoCloseable {
         conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + TIME_SOURCE_PROPERTY
                 + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
         SparkContext sc = SparkContext.getOrCreate(conf);
-        sc.setLogLevel(System.getProperty("mnistspark.spark.logLevel", "WARN"));
+        sc.setLogLevel(verbose ? "INFO" : "WARN");
         return new SparkRuntime(JavaSparkContext.fromSparkContext(sc), !existed);
     }
 

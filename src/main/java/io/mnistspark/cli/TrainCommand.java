@@ -48,6 +48,9 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
     @Override
     public Integer call() throws IOException {
         Instant started = Instant.now();
@@ -55,7 +58,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         RunConfig config = configOptions.load();
         Map<String, Double> phases = new LinkedHashMap<>();
-        try (SparkRuntime spark = SparkRuntime.start("mnist-spark train", config.spark().workers())) {
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark train", config.spark().workers(), main.verbose)) {
             JavaSparkContext sc = spark.context();
             RunDirectory run = RunDirectory.open(new Path(out), sc.hadoopConfiguration(), overwrite);
             try {
@@ -81,22 +84,10 @@ final class TrainCommand implements Callable<Integer> {
                 phases.put("train", outcome.fitSeconds());
                 phases.put("evaluate", outcome.evaluationSeconds());
 
-                t = System.nanoTime();
-                try (OutputStream model = run.create("model.zip")) {
-                    ModelStore.write(outcome.network(), model);
-                }
-                run.writeText("config.conf", config.render());
-                run.writeText("epochs.csv", epochsCsv(outcome));
-                phases.put("save", seconds(t));
-                EpochResult best = outcome.bestEpoch();
-                Map<String, String> inputs = new LinkedHashMap<>();
-                dataset.files().all().forEach(p -> inputs.put(p.getName(), qualified(p, sc)));
-                RunMetrics metrics = new RunMetrics(config.asMap(),
-                        Provenance.of(sc, workers, "train", inputs, started),
-                        outcome.history(), new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.finalTest(),
-                        new RunMetrics.Timing(seconds(start), phases));
-                run.writeText("metrics.json", JsonFormat.write(metrics));
+                writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train", inputs(dataset, sc), started),
+                        phases, start);
                 run.commit();
+                EpochResult best = outcome.bestEpoch();
                 console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",
                         100 * best.testAccuracy(), best.epoch(), outcome.finalTest().summary(), run.root());
                 return Main.OK;
@@ -105,6 +96,30 @@ final class TrainCommand implements Callable<Integer> {
                 throw e;
             }
         }
+    }
+
+    /** model.zip, config.conf, epochs.csv and metrics.json, staged in the run directory. */
+    private static void writeOutputs(RunDirectory run, RunConfig config, TrainingOutcome outcome,
+                                     Provenance provenance, Map<String, Double> phases, long start) throws IOException {
+        long t = System.nanoTime();
+        try (OutputStream model = run.create("model.zip")) {
+            ModelStore.write(outcome.network(), model);
+        }
+        run.writeText("config.conf", config.render());
+        run.writeText("epochs.csv", epochsCsv(outcome));
+        phases.put("save", seconds(t));
+        EpochResult best = outcome.bestEpoch();
+        RunMetrics metrics = new RunMetrics(config.asMap(), provenance, outcome.history(),
+                new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.finalTest(),
+                new RunMetrics.Timing(seconds(start), phases));
+        run.writeText("metrics.json", JsonFormat.write(metrics));
+    }
+
+    /** File name -> fully qualified path of each input file. */
+    static Map<String, String> inputs(MnistDataset dataset, JavaSparkContext sc) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        dataset.files().all().forEach(p -> inputs.put(p.getName(), qualified(p, sc)));
+        return inputs;
     }
 
     private static String describe(RunConfig config, int inputs) {

@@ -10,9 +10,7 @@ import com.typesafe.config.ConfigValueType;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -179,11 +177,4 @@ public final class ConfigLoader {
         return e.getMessage().replace('\n', ' ');
     }
 
-    /** The keys of the schema, for documentation and tests. */
-    public List<String> schemaKeys() {
-        List<String> keys = new ArrayList<>();
-        schema.entrySet().forEach(e -> keys.add(e.getKey()));
-        keys.sort(String::compareTo);
-        return keys;
-    }
 }

@@ -2,13 +2,11 @@ package io.mnistspark.data;
 
 import io.mnistspark.InvalidInputException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
@@ -88,14 +86,7 @@ public final class IdxFile {
 
     private static DataInputStream open(Path path, Configuration hadoop) {
         try {
-            FileSystem fs = path.getFileSystem(hadoop);
-            if (!fs.exists(path)) {
-                throw new InvalidInputException(path + ": file not found");
-            }
-            if (fs.getFileStatus(path).isDirectory()) {
-                throw new InvalidInputException(path + ": is a directory, expected an IDX file");
-            }
-            BufferedInputStream buffered = new BufferedInputStream(fs.open(path), 1 << 16);
+            BufferedInputStream buffered = new BufferedInputStream(InputFiles.open(path, hadoop, "an IDX file"), 1 << 16);
             buffered.mark(2);
             int first = buffered.read();
             int second = buffered.read();
@@ -105,8 +96,6 @@ public final class IdxFile {
                 content = new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
             }
             return new DataInputStream(content);
-        } catch (FileNotFoundException e) {
-            throw new InvalidInputException(path + ": file not found", e);
         } catch (IOException e) {
             throw unreadable(path, e);
         }

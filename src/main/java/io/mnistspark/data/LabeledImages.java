@@ -76,16 +76,4 @@ public final class LabeledImages implements Serializable {
         }
         return new LabeledImages(first.rows, first.columns, p, l);
     }
-
-    /** The images at the given positions, in that order, copied. */
-    public LabeledImages select(int[] indices) {
-        int n = pixelsPerImage();
-        byte[] p = new byte[indices.length * n];
-        byte[] l = new byte[indices.length];
-        for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(pixels, indices[i] * n, p, i * n, n);
-            l[i] = labels[indices[i]];
-        }
-        return new LabeledImages(rows, columns, p, l);
-    }
 }

@@ -27,13 +27,9 @@ public final class MiniBatches implements AutoCloseable {
     static final int BLOCK_IMAGES = 1000;
 
     private final JavaRDD<LabeledImages> blocks;
-    private final int count;
-    private final int partitions;
 
-    private MiniBatches(JavaRDD<LabeledImages> blocks, int count, int partitions) {
+    private MiniBatches(JavaRDD<LabeledImages> blocks) {
         this.blocks = blocks;
-        this.count = count;
-        this.partitions = partitions;
     }
 
     public static MiniBatches distribute(JavaSparkContext sc, LabeledImages images, int partitions) {
@@ -46,15 +42,7 @@ public final class MiniBatches implements AutoCloseable {
                 .values()
                 .persist(StorageLevel.MEMORY_ONLY());
         blocks.count();
-        return new MiniBatches(blocks, images.count(), partitions);
-    }
-
-    public int count() {
-        return count;
-    }
-
-    public int partitions() {
-        return partitions;
+        return new MiniBatches(blocks);
     }
 
     /**

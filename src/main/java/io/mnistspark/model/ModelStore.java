@@ -1,8 +1,8 @@
 package io.mnistspark.model;
 
 import io.mnistspark.InvalidInputException;
+import io.mnistspark.data.InputFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -30,14 +30,7 @@ public final class ModelStore {
     public static MultiLayerNetwork load(Path path, Configuration hadoop, int expectedInputs, int expectedClasses) {
         MultiLayerNetwork net;
         try {
-            FileSystem fs = path.getFileSystem(hadoop);
-            if (!fs.exists(path)) {
-                throw new InvalidInputException(path + ": model file not found");
-            }
-            if (fs.getFileStatus(path).isDirectory()) {
-                throw new InvalidInputException(path + ": is a directory, expected a model.zip file");
-            }
-            try (InputStream in = new BufferedInputStream(fs.open(path))) {
+            try (InputStream in = new BufferedInputStream(InputFiles.open(path, hadoop, "a model.zip file"))) {
                 net = ModelSerializer.restoreMultiLayerNetwork(in, false);
             }
         } catch (InvalidInputException e) {

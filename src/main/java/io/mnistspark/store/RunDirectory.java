@@ -76,10 +76,6 @@ public final class RunDirectory {
         return new Path(staging, "scratch");
     }
 
-    public FileSystem fileSystem() {
-        return fs;
-    }
-
     /** Opens {@code name} for writing in the staging area; it appears in the directory at {@link #commit()}. */
     public OutputStream create(String name) throws IOException {
         return fs.create(new Path(staging, name), true);

@@ -119,7 +119,7 @@ class IdxFileTest {
     void rejectsMissingFileAndDirectory() {
         Path missing = new Path(dir.resolve("nope.gz").toUri());
         assertTrue(assertThrows(InvalidInputException.class, () -> IdxFile.readImages(missing, HADOOP))
-                .getMessage().endsWith("nope.gz: file not found"));
+                .getMessage().endsWith("nope.gz: file not found (expected an IDX file)"));
         Path directory = new Path(dir.toUri());
         assertTrue(assertThrows(InvalidInputException.class, () -> IdxFile.readLabels(directory, HADOOP))
                 .getMessage().contains("is a directory"));

@@ -55,7 +55,7 @@ class ModelStoreTest {
         assertTrue(message.contains("notes.zip: not a DL4J MultiLayerNetwork model zip"), message);
         message = assertThrows(InvalidInputException.class,
                 () -> ModelStore.load(new Path(dir.resolve("absent.zip").toUri()), HADOOP, 784, 10)).getMessage();
-        assertTrue(message.endsWith("absent.zip: model file not found"), message);
+        assertTrue(message.endsWith("absent.zip: file not found (expected a model.zip file)"), message);
     }
 
     @Test
