@@ -1,5 +1,6 @@
 package io.mnistspark.cli;
 
+import io.mnistspark.RunFailedException;
 import io.mnistspark.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ public final class Main implements Runnable {
                 e.flush();
                 return BAD_INPUT;
             }
-            e.println("error: " + describe(exception) + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            boolean explained = exception instanceof RunFailedException;
+            e.println("error: " + describe(exception) + (verbose || explained ? "" : " (run with --verbose for the stack trace)"));
             e.flush();
             return FAILED;
         });
@@ -71,7 +73,7 @@ public final class Main implements Runnable {
             root = root.getCause();
         }
         String message = root.getMessage();
-        if (root instanceof io.mnistspark.train.TrainingDivergedException) {
+        if (root instanceof RunFailedException) {
             return message;
         }
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message.replace('\n', ' '));

@@ -1,5 +1,7 @@
 package io.mnistspark.data;
 
+import io.mnistspark.RunFailedException;
+
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,7 +37,7 @@ public final class DatasetFetcher {
     }
 
     /** No mirror delivered a file with the right checksums; the message lists what each mirror did. */
-    public static final class FetchFailedException extends RuntimeException {
+    public static final class FetchFailedException extends RunFailedException {
         public FetchFailedException(String message) {
             super(message);
         }
@@ -54,16 +56,24 @@ public final class DatasetFetcher {
     public List<Path> fetch(Path destination, List<ExpectedFile> files, Configuration hadoop) throws IOException {
         FileSystem fs = destination.getFileSystem(hadoop);
         fs.setWriteChecksum(false);
+        boolean created = !fs.exists(destination);
         fs.mkdirs(destination);
         List<Path> result = new ArrayList<>();
-        for (ExpectedFile file : files) {
-            Path target = new Path(destination, file.name());
-            if (fs.exists(target) && matches(fs, target, file)) {
-                log.accept(file.name() + ": already present, checksums verified");
-            } else {
-                download(fs, target, file);
+        try {
+            for (ExpectedFile file : files) {
+                Path target = new Path(destination, file.name());
+                if (fs.exists(target) && matches(fs, target, file)) {
+                    log.accept(file.name() + ": already present, checksums verified");
+                } else {
+                    download(fs, target, file);
+                }
+                result.add(target);
             }
-            result.add(target);
+        } catch (RuntimeException | IOException e) {
+            if (created && fs.listStatus(destination).length == 0) {
+                fs.delete(destination, false);
+            }
+            throw e;
         }
         return result;
     }
@@ -90,8 +100,9 @@ public final class DatasetFetcher {
                 log.accept(file.name() + ": downloaded from " + uri + " (" + digests.bytes + " bytes, md5 " + digests.md5 + ")");
                 return;
             } catch (IOException e) {
-                failures.add(uri + ": " + e.getMessage());
-                log.accept(file.name() + ": failed from " + uri + ": " + e.getMessage());
+                String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                failures.add(uri + ": " + reason);
+                log.accept(file.name() + ": failed from " + uri + ": " + reason);
                 fs.delete(partial, false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -107,6 +107,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingRunExitsOneAndLeavesNoOutput() throws IOException {
+        Path data = fixtureData();
+        Path out = dir.resolve("diverged");
+        Cli run = Cli.run("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "2",
+                "--set", "training.validation-size=0", "--set", "network.activation=relu",
+                "--set", "network.output-activation=softmax", "--set", "network.loss=cross-entropy",
+                "--learning-rate", "1e30");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().startsWith("error: training diverged in epoch 1: the training loss is NaN"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertFalse(Files.exists(out), "a failed run leaves no output directory");
+    }
+
+    @Test
     void verboseShowsTheStackTrace() throws IOException {
         Cli run = Cli.run("train", "--verbose", "--data", dir.resolve("absent").toString(), "--out",
                 dir.resolve("o").toString());

@@ -77,5 +77,10 @@ class DatasetFetcherTest {
         try (var files = Files.list(dir)) {
             assertFalse(files.findAny().isPresent(), "neither the file nor a partial download is left");
         }
+        DatasetFetcher refused = new DatasetFetcher(List.of(java.net.URI.create("http://127.0.0.1:1/")), line -> { });
+        String message = assertThrows(DatasetFetcher.FetchFailedException.class, () -> refused.fetch(
+                new Path(dir.resolve("new").toUri()), List.of(expected("x.gz", good)), new Configuration())).getMessage();
+        assertTrue(message.contains("http://127.0.0.1:1/x.gz: ConnectException"), message);
+        assertFalse(Files.exists(dir.resolve("new")), "a destination the fetch created is removed when it fails");
     }
 }
