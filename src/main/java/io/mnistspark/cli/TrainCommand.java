@@ -68,9 +68,10 @@ final class TrainCommand implements Callable<Integer> {
 
                 MnistDataset.TrainValidation split = dataset.split(config.training().validationSize());
                 int workers = DistributedTrainer.workers(sc, config);
-                console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d workers on %s%n",
+                console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",
                         describe(config, dataset.train().pixelsPerImage()), split.train().count(),
-                        config.training().validationSize(), dataset.test().count(), workers, sc.master());
+                        config.training().validationSize(), dataset.test().count(), workers, workers == 1 ? "" : "s",
+                        sc.master());
                 console.flush();
                 t = System.nanoTime();
                 TrainingOutcome outcome;
