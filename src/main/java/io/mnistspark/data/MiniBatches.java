@@ -17,11 +17,12 @@ import java.util.SplittableRandom;
  * A data set spread over the cluster, cached on the executors as compact pixel bytes, from which each epoch
  * builds its {@link DataSet} mini-batches.
  *
- * <p>The driver cuts the images into blocks of 1000 images (one task each) and ships each block once: a shuffle places block {@code i} in
- * partition {@code i mod partitions}, sorted by block number, so the placement is the same on every run and
- * no later task carries pixels in its closure (which a plain {@code parallelize} would do). Each epoch every
- * partition shuffles its own images with a seed derived from (seed, epoch, partition), as Nielsen's SGD
- * reshuffles before every epoch, and cuts them into mini-batches.
+ * <p>The driver cuts the images into blocks of 1000 images (one task each) and ships each block once: a
+ * shuffle places block {@code i} in partition {@code i mod partitions}, sorted by block number, so the
+ * placement is the same on every run and no later task carries pixels in its closure (which a plain
+ * {@code parallelize} would do). Each epoch every partition shuffles its own images with a seed derived from
+ * (seed, epoch, partition), as Nielsen's SGD reshuffles before every epoch, and cuts them into mini-batches.
+ * Mini-batches are built one at a time as Spark asks for them.
  */
 public final class MiniBatches implements AutoCloseable {
     static final int BLOCK_IMAGES = 1000;
@@ -51,17 +52,17 @@ public final class MiniBatches implements AutoCloseable {
      */
     public JavaRDD<DataSet> epoch(long seed, int epoch, int batchSize) {
         return blocks.mapPartitionsWithIndex((partition, it) ->
-                shuffledBatches(concat(it), seed, epoch, partition, batchSize).iterator(), true);
+                shuffledBatches(concat(it), seed, epoch, partition, batchSize), true);
     }
 
     /** The images in their stored order, {@code batchSize} at a time, for evaluation and scoring. */
     public JavaRDD<DataSet> inOrder(int batchSize) {
-        return blocks.mapPartitions(it -> batches(concat(it), null, batchSize).iterator(), true);
+        return blocks.mapPartitions(it -> batches(concat(it), null, batchSize), true);
     }
 
     /** The mini-batches partition {@code partition} yields in {@code epoch}: the same on the driver and on Spark. */
-    public static List<DataSet> shuffledBatches(LabeledImages images, long seed, int epoch, int partition,
-                                                int batchSize) {
+    public static Iterator<DataSet> shuffledBatches(LabeledImages images, long seed, int epoch, int partition,
+                                                    int batchSize) {
         int[] order = new int[images.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -82,14 +83,27 @@ public final class MiniBatches implements AutoCloseable {
         return list.size() == 1 ? list.get(0) : LabeledImages.concat(list);
     }
 
-    /** Mini-batches of the images at {@code order} (all images in order when null). */
-    static List<DataSet> batches(LabeledImages images, int[] order, int batchSize) {
-        List<DataSet> result = new ArrayList<>();
-        for (int from = 0; from < images.count(); from += batchSize) {
-            int to = Math.min(images.count(), from + batchSize);
-            result.add(toDataSet(images, order, from, to));
-        }
-        return result;
+    /** Mini-batches of the images at {@code order} (all images in order when null), each built when asked for. */
+    static Iterator<DataSet> batches(LabeledImages images, int[] order, int batchSize) {
+        return new Iterator<>() {
+            private int from;
+
+            @Override
+            public boolean hasNext() {
+                return from < images.count();
+            }
+
+            @Override
+            public DataSet next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                int to = Math.min(images.count(), from + batchSize);
+                DataSet batch = toDataSet(images, order, from, to);
+                from = to;
+                return batch;
+            }
+        };
     }
 
     /** Features scaled to [0,1] (pixel / 255) and one-hot labels, as float32. */

@@ -55,7 +55,7 @@ class SingleWorkerEquivalenceTest {
                 train.pixelsPerImage(), IdxFile.CLASSES);
         float[] initial = single.params().toFloatVector();
         for (int epoch = 1; epoch <= config.training().epochs(); epoch++) {
-            List<DataSet> batches = MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0, batch);
+            List<DataSet> batches = list(MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0, batch));
             assertEquals(40, batches.size());
             for (DataSet ds : batches) {
                 single.fit(ds);
@@ -71,9 +71,9 @@ class SingleWorkerEquivalenceTest {
     @Test
     void epochsShuffleDifferentlyButRepeatably() {
         LabeledImages images = IdxFixtures.learnable(30, 4, 4, 5);
-        List<Integer> first = labels(MiniBatches.shuffledBatches(images, 1, 1, 0, 30));
-        assertEquals(first, labels(MiniBatches.shuffledBatches(images, 1, 1, 0, 30)));
-        assertFalse(first.equals(labels(MiniBatches.shuffledBatches(images, 1, 2, 0, 30))));
+        List<Integer> first = labels(list(MiniBatches.shuffledBatches(images, 1, 1, 0, 30)));
+        assertEquals(first, labels(list(MiniBatches.shuffledBatches(images, 1, 1, 0, 30))));
+        assertFalse(first.equals(labels(list(MiniBatches.shuffledBatches(images, 1, 2, 0, 30)))));
         List<Integer> sorted = new ArrayList<>(first);
         sorted.sort(Integer::compare);
         List<Integer> original = new ArrayList<>();
@@ -82,6 +82,12 @@ class SingleWorkerEquivalenceTest {
         }
         original.sort(Integer::compare);
         assertEquals(original, sorted, "a permutation of the same images");
+    }
+
+    private static List<DataSet> list(java.util.Iterator<DataSet> batches) {
+        List<DataSet> list = new ArrayList<>();
+        batches.forEachRemaining(list::add);
+        return list;
     }
 
     private static List<Integer> labels(List<DataSet> batches) {
