@@ -28,7 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -81,9 +81,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
                 spec.commandLine().getOut().println("Test accuracy: " + result.summary());
                 if (run != null) {
-                    Map<String, String> inputs = new LinkedHashMap<>();
-                    inputs.put(files.testImages().getName(), TrainCommand.qualified(files.testImages(), sc));
-                    inputs.put(files.testLabels().getName(), TrainCommand.qualified(files.testLabels(), sc));
+                    Map<String, String> inputs = Provenance.inputs(List.of(files.testImages(), files.testLabels()), hadoop);
                     run.writeText("evaluation.json", JsonFormat.write(new EvaluationReport(model, result,
                             Provenance.of(sc, workers, "evaluate", inputs, started))));
                     run.commit();

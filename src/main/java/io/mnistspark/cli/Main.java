@@ -55,8 +55,9 @@ public final class Main implements Runnable {
                 e.flush();
                 return BAD_INPUT;
             }
-            boolean explained = exception instanceof RunFailedException;
-            e.println("error: " + describe(exception) + (verbose || explained ? "" : " (run with --verbose for the stack trace)"));
+            Throwable root = rootCause(exception);
+            boolean explained = root instanceof RunFailedException;
+            e.println("error: " + describe(root) + (verbose || explained ? "" : " (run with --verbose for the stack trace)"));
             e.flush();
             return FAILED;
         });
@@ -66,12 +67,17 @@ public final class Main implements Runnable {
         return code;
     }
 
-    private static String describe(Throwable exception) {
+    /** The exception that says what went wrong: past wrappers without a message of their own. */
+    private static Throwable rootCause(Throwable exception) {
         Throwable root = exception;
         while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
                 || root instanceof java.lang.reflect.UndeclaredThrowableException)) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    private static String describe(Throwable root) {
         String message = root.getMessage();
         if (root instanceof RunFailedException) {
             return message;

@@ -85,7 +85,8 @@ final class TrainCommand implements Callable<Integer> {
                 phases.put("train", outcome.fitSeconds());
                 phases.put("evaluate", outcome.evaluationSeconds());
 
-                writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train", inputs(dataset, sc), started),
+                writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
+                        Provenance.inputs(dataset.files().all(), sc.hadoopConfiguration()), started),
                         phases, start);
                 run.commit();
                 EpochResult best = outcome.bestEpoch();
@@ -116,13 +117,6 @@ final class TrainCommand implements Callable<Integer> {
         run.writeText("metrics.json", JsonFormat.write(metrics));
     }
 
-    /** File name -> fully qualified path of each input file. */
-    static Map<String, String> inputs(MnistDataset dataset, JavaSparkContext sc) {
-        Map<String, String> inputs = new LinkedHashMap<>();
-        dataset.files().all().forEach(p -> inputs.put(p.getName(), qualified(p, sc)));
-        return inputs;
-    }
-
     private static String describe(RunConfig config, int inputs) {
         StringBuilder layers = new StringBuilder(Integer.toString(inputs));
         config.network().hiddenLayers().forEach(size -> layers.append('-').append(size));
@@ -138,14 +132,6 @@ final class TrainCommand implements Callable<Integer> {
                     r.seconds(), r.evaluationSeconds()));
         }
         return csv.toString();
-    }
-
-    static String qualified(Path path, JavaSparkContext sc) {
-        try {
-            return path.getFileSystem(sc.hadoopConfiguration()).makeQualified(path).toString();
-        } catch (IOException e) {
-            return path.toString();
-        }
     }
 
     private static double seconds(long startNanos) {

@@ -176,5 +176,4 @@ public final class ConfigLoader {
     static String oneLine(ConfigException e) {
         return e.getMessage().replace('\n', ' ');
     }
-
 }

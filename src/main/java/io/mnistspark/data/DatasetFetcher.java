@@ -1,7 +1,6 @@
 package io.mnistspark.data;
 
 import io.mnistspark.RunFailedException;
-
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

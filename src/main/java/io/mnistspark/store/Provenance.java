@@ -1,10 +1,14 @@
 package io.mnistspark.store;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -23,6 +27,21 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String ja
                 sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
                 workers, command, inputs, started.toString(), Instant.now().toString());
+    }
+
+    /** File name -> fully qualified path (with its file system's scheme) of each input file. */
+    public static Map<String, String> inputs(List<Path> files, Configuration hadoop) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (Path file : files) {
+            String qualified;
+            try {
+                qualified = file.getFileSystem(hadoop).makeQualified(file).toString();
+            } catch (IOException e) {
+                qualified = file.toString();
+            }
+            inputs.put(file.getName(), qualified);
+        }
+        return inputs;
     }
 
     /** The version Maven recorded in the artifact's jar, or "unknown" when running from classes. */
