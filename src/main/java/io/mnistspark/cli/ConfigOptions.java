@@ -34,7 +34,18 @@ final class ConfigOptions {
     Map<String, String> set = new LinkedHashMap<>();
 
     RunConfig load() {
-        ConfigLoader loader = new ConfigLoader().file(conf);
+        return load(new ConfigLoader());
+    }
+
+    /** Whether any option here was given (a resumed run without any keeps its checkpoint's configuration). */
+    boolean given() {
+        return conf != null || epochs != null || batchSize != null || learningRate != null || seed != null
+                || workers != null || !set.isEmpty();
+    }
+
+    /** The configuration {@code loader} yields with these options applied (e.g. on a checkpoint's as its base). */
+    RunConfig load(ConfigLoader loader) {
+        loader.file(conf);
         set.forEach(loader::override);
         if (epochs != null) {
             loader.override("training.epochs", epochs.toString());

@@ -9,13 +9,17 @@ import io.mnistspark.store.RunDirectory;
 import io.mnistspark.train.DistributedTrainer;
 import io.mnistspark.train.EpochResult;
 import io.mnistspark.train.RunMetrics;
+import io.mnistspark.train.Checkpoints;
+import io.mnistspark.train.EpochCheckpointer;
 import io.mnistspark.train.TrainingData;
+import io.mnistspark.train.TrainingStart;
 import io.mnistspark.train.TrainingOutcome;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,17 +37,27 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions configOptions;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
+    @Option(names = "--data", paramLabel = "DIR",
             description = "Directory (any Hadoop URI) with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-                    + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (gzip or raw).")
+                    + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (gzip or raw). "
+                    + "With --resume: the checkpoint's data directory unless given.")
     String data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Run directory to create (any Hadoop URI): model.zip, config.conf, metrics.json, epochs.csv, _SUCCESS.")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Run directory to create (any Hadoop URI): model.zip, config.conf, metrics.json, epochs.csv, "
+                    + "_SUCCESS, and checkpoints/ while training.")
     String out;
 
     @Option(names = "--overwrite", description = "Replace an existing --out directory (its files stay until the new ones are complete).")
     boolean overwrite;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its newest complete checkpoint, with the checkpoint's "
+                    + "configuration (instead of --out).")
+    String resume;
+
+    @Option(names = "--force", description = "With --resume: continue although --conf/--set/--data differ from the checkpoint's.")
+    boolean force;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -56,14 +70,23 @@ final class TrainCommand implements Callable<Integer> {
         Instant started = Instant.now();
         long start = System.nanoTime();
         PrintWriter console = spec.commandLine().getOut();
-        RunConfig config = configOptions.load();
+        checkOptions();
+        RunConfig requested = resume == null ? configOptions.load() : null;
+        int localWorkers = requested != null ? requested.spark().workers()
+                : configOptions.workers != null ? configOptions.workers : 0;
         Map<String, Double> phases = new LinkedHashMap<>();
-        try (SparkRuntime spark = SparkRuntime.start("mnist-spark train", config.spark().workers(), main.verbose)) {
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark train", localWorkers, main.verbose)) {
             JavaSparkContext sc = spark.context();
-            RunDirectory run = RunDirectory.open(new Path(out), sc.hadoopConfiguration(), overwrite);
+            Path outPath = new Path(resume != null ? resume : out);
+            Checkpoints checkpoints = new Checkpoints(outPath, sc.hadoopConfiguration());
+            Resumption resumption = resume == null ? null : Resumption.prepare(outPath, checkpoints, configOptions,
+                    data, force, sc.hadoopConfiguration());
+            RunConfig config = resumption == null ? requested : resumption.config();
+            Path dataPath = resumption == null ? new Path(data) : resumption.data();
+            RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resumption != null);
             try {
                 long t = System.nanoTime();
-                MnistDataset dataset = MnistDataset.load(new Path(data), sc.hadoopConfiguration());
+                MnistDataset dataset = MnistDataset.load(dataPath, sc.hadoopConfiguration());
                 phases.put("load_data", seconds(t));
 
                 MnistDataset.TrainValidation split = dataset.split(config.training().validationSize());
@@ -77,10 +100,22 @@ final class TrainCommand implements Callable<Integer> {
                 TrainingOutcome outcome;
                 try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
                     phases.put("distribute_data", seconds(t));
+                    TrainingStart from = null;
+                    if (resumption == null) {
+                        checkpoints.deleteAll(); // an overwritten run's checkpoints, now that the inputs are good
+                    } else {
+                        from = resumption.checkpoint().start();
+                        checkpoints.discardAfter(from.epochsDone());
+                        console.printf(Locale.ROOT, "Resuming from %s: %d of %d epochs done%n",
+                                resumption.checkpoint().location(), from.epochsDone(), config.training().epochs());
+                        console.flush();
+                    }
+                    EpochCheckpointer checkpointer = checkpoints.writer(config.checkpoint(), config.render(),
+                            Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
                     outcome = new DistributedTrainer(sc, config, run.scratch()).train(distributed, (result, total) -> {
                         console.println(ConsoleLines.epoch(result, total));
                         console.flush();
-                    });
+                    }, from, checkpointer);
                 }
                 phases.put("train", outcome.fitSeconds());
                 phases.put("evaluate", outcome.evaluationSeconds());
@@ -97,6 +132,24 @@ final class TrainCommand implements Callable<Integer> {
                 run.abort();
                 throw e;
             }
+        }
+    }
+
+    /** Exactly one of --out and --resume; --data unless resuming. */
+    private void checkOptions() {
+        if (out != null && resume != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--out and --resume exclude each other: --resume DIR continues the run in DIR");
+        }
+        if (out == null && resume == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing required option: '--out=DIR' (or --resume=DIR to continue a run)");
+        }
+        if (data == null && resume == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--data=DIR'");
+        }
+        if (force && resume == null) {
+            throw new ParameterException(spec.commandLine(), "--force goes with --resume");
         }
     }
 

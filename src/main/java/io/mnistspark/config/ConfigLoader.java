@@ -25,6 +25,7 @@ public final class ConfigLoader {
     private final Config schema;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private Path file;
+    private Config base = ConfigFactory.empty();
 
     public ConfigLoader() {
         this.schema = ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), SCHEMA_RESOURCE,
@@ -43,6 +44,22 @@ public final class ConfigLoader {
         return this;
     }
 
+    /**
+     * A resolved configuration (e.g. a checkpoint's {@code config.conf}) that the file and the overrides
+     * change, instead of the schema's defaults; keys neither sets keep the base's values.
+     */
+    public ConfigLoader base(String hocon, String origin) {
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(origin + ": " + oneLine(e), e);
+        }
+        rejectUnknownKeys(parsed);
+        this.base = parsed;
+        return this;
+    }
+
     public RunConfig load() {
         Config user = ConfigFactory.empty();
         if (file != null) {
@@ -52,7 +69,7 @@ public final class ConfigLoader {
         rejectUnknownKeys(user);
         Config resolved;
         try {
-            resolved = user.withFallback(schema).resolve();
+            resolved = user.withFallback(base).withFallback(schema).resolve();
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }
@@ -166,7 +183,10 @@ public final class ConfigLoader {
                 v.choice("spark.rdd-training-approach", TrainingApproach.class),
                 v.bool("spark.average-updater-state"),
                 v.intAtLeast("spark.evaluation-batch-size", 1));
-        return new RunConfig(network, training, spark, c);
+        CheckpointSpec checkpoint = new CheckpointSpec(
+                v.intAtLeast("checkpoint.every", 1),
+                v.intAtLeast("checkpoint.keep", 1));
+        return new RunConfig(network, training, spark, checkpoint, c);
     }
 
     private static String where(ConfigValue value) {

@@ -12,13 +12,13 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The epoch loop: parameter-averaging SGD with DL4J's {@link SparkDl4jMultiLayer}, then the training loss,
@@ -45,10 +45,24 @@ public final class DistributedTrainer {
     }
 
     public TrainingOutcome train(TrainingData data, EpochListener listener) {
-        MultiLayerNetwork initial = NetworkFactory.create(config.network(), config.training(),
-                data.pixelsPerImage(), IdxFile.CLASSES);
-        SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, initial, TrainingMasters.create(config.spark(),
-                config.training(), workers(sc, config), new Path(scratch, "export").toString()));
+        return train(data, listener, null, EpochCheckpointer.NONE);
+    }
+
+    /**
+     * Trains from a fresh network ({@code from == null}) or continues after {@code from.epochsDone()} epochs,
+     * giving every finished epoch to {@code checkpointer} before {@code listener}. A NaN or infinite loss or
+     * parameter stops training with {@link TrainingDivergedException} before it reaches a checkpoint.
+     */
+    public TrainingOutcome train(TrainingData data, EpochListener listener, TrainingStart from,
+                                 EpochCheckpointer checkpointer) {
+        MultiLayerNetwork initial = from != null ? from.network() : NetworkFactory.create(config.network(),
+                config.training(), data.pixelsPerImage(), IdxFile.CLASSES);
+        ParameterAveragingTrainingMaster master = TrainingMasters.create(config.spark(),
+                config.training(), workers(sc, config), new Path(scratch, "export").toString());
+        if (from != null) {
+            SplitRandomness.restore(master, from.splitRandomness());
+        }
+        SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, initial, master);
         int evaluationBatch = config.spark().evaluationBatchSize();
         Evaluator evaluator = new Evaluator(IdxFile.CLASSES, evaluationBatch);
         double lossScale = NetworkFactory.reportedLossScale(config.network());
@@ -56,12 +70,13 @@ public final class DistributedTrainer {
         JavaRDD<DataSet> test = data.test().inOrder(evaluationBatch);
         JavaRDD<DataSet> validation = data.validation() == null ? null : data.validation().inOrder(evaluationBatch);
 
-        List<EpochResult> history = new ArrayList<>();
+        List<EpochResult> history = new ArrayList<>(from == null ? List.of() : from.history());
         EvaluationResult lastTest = null;
-        double fitSeconds = 0;
-        double evaluationSeconds = 0;
+        double fitSeconds = history.stream().mapToDouble(EpochResult::seconds).sum();
+        double evaluationSeconds = history.stream().mapToDouble(EpochResult::evaluationSeconds).sum();
+        Path lastCheckpoint = from == null ? null : from.checkpoint();
         int epochs = config.training().epochs();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
             JavaRDD<DataSet> batches = data.train().epoch(config.training().seed(), epoch, config.training().batchSize())
                     .persist(StorageLevel.MEMORY_ONLY());
@@ -75,11 +90,8 @@ public final class DistributedTrainer {
 
             long evaluationStart = System.nanoTime();
             double trainLoss = trainingLoss(network, trainInOrder, evaluationBatch) * lossScale;
-            if (!Double.isFinite(trainLoss)) {
-                throw new TrainingDivergedException(String.format(Locale.ROOT,
-                        "training diverged in epoch %d: the training loss is %s (try a smaller training.learning-rate than %s)",
-                        epoch, trainLoss, config.training().learningRate()));
-            }
+            TrainingDivergedException.check(epoch, trainLoss, network.getNetwork(), config.training().learningRate(),
+                    lastCheckpoint);
             Double validationAccuracy = validation == null ? null
                     : evaluator.evaluate(network, validation).accuracy();
             lastTest = evaluator.evaluate(network, test);
@@ -90,7 +102,16 @@ public final class DistributedTrainer {
             EpochResult result = new EpochResult(epoch, trainLoss, validationAccuracy, lastTest.accuracy(),
                     lastTest.correct(), lastTest.total(), seconds, epochEvaluationSeconds);
             history.add(result);
+            Path written = checkpointer.epochFinished(epoch, epochs, network.getNetwork(),
+                    SplitRandomness.save(master), history);
+            if (written != null) {
+                lastCheckpoint = written;
+            }
             listener.epochFinished(result, epochs);
+        }
+        if (lastTest == null) {
+            // resumed from the checkpoint of the last epoch: only the final evaluation is missing
+            lastTest = evaluator.evaluate(network, test);
         }
         return new TrainingOutcome(network.getNetwork(), history, lastTest, fitSeconds, evaluationSeconds,
                 workers(sc, config));
