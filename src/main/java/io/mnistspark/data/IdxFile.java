@@ -2,6 +2,7 @@ package io.mnistspark.data;
 
 import io.mnistspark.InvalidInputException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedInputStream;
@@ -57,6 +58,9 @@ public final class IdxFile {
             return new Images(rows, columns, pixels, count);
         } catch (IOException e) {
             throw unreadable(path, e);
+        } catch (FSError e) {
+            // Hadoop's local file system reports a failing read (EIO) as an Error wrapping the IOException
+            throw unreadable(path, e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
         }
     }
 
@@ -81,23 +85,35 @@ public final class IdxFile {
             return labels;
         } catch (IOException e) {
             throw unreadable(path, e);
+        } catch (FSError e) {
+            // Hadoop's local file system reports a failing read (EIO) as an Error wrapping the IOException
+            throw unreadable(path, e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
         }
     }
 
     private static DataInputStream open(Path path, Configuration hadoop) {
         try {
             BufferedInputStream buffered = new BufferedInputStream(InputFiles.open(path, hadoop, "an IDX file"), 1 << 16);
-            buffered.mark(2);
-            int first = buffered.read();
-            int second = buffered.read();
+            buffered.mark(4);
+            byte[] head = buffered.readNBytes(4);
             buffered.reset();
+            int first = head.length > 0 ? head[0] & 0xFF : -1;
+            int second = head.length > 1 ? head[1] & 0xFF : -1;
+            boolean idxMagic = head.length == 4 && head[0] == 0 && head[1] == 0 && head[2] == 8;
             InputStream content = buffered;
             if (first == 0x1f && second == 0x8b) {
                 content = new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
+            } else if (path.getName().endsWith(".gz") && !idxMagic) {
+                buffered.close();
+                throw new InvalidInputException(path + ": not gzip data (the name ends in .gz but the file starts with "
+                        + "neither the gzip bytes 1f 8b nor an IDX header)");
             }
             return new DataInputStream(content);
         } catch (IOException e) {
             throw unreadable(path, e);
+        } catch (FSError e) {
+            // Hadoop's local file system reports a failing read (EIO) as an Error wrapping the IOException
+            throw unreadable(path, e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
         }
     }
 

@@ -23,9 +23,14 @@ public final class InputFiles {
             if (fs.getFileStatus(path).isDirectory()) {
                 throw new InvalidInputException(path + ": is a directory, expected " + what);
             }
-            return fs.open(path);
         } catch (FileNotFoundException e) {
             throw new InvalidInputException(path + ": file not found (expected " + what + ")", e);
+        }
+        try {
+            return fs.open(path);
+        } catch (IOException e) {
+            // present but not openable, e.g. "Permission denied"
+            throw new InvalidInputException(path + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 }

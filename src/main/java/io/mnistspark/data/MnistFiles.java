@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,13 +29,30 @@ public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Pa
                 throw new InvalidInputException(directory + ": is a file, expected a directory holding "
                         + String.join(", ", STANDARD_NAMES) + " (.gz or raw)");
             }
-            return new MnistFiles(find(fs, directory, STANDARD_NAMES.get(0)), find(fs, directory, STANDARD_NAMES.get(1)),
-                    find(fs, directory, STANDARD_NAMES.get(2)), find(fs, directory, STANDARD_NAMES.get(3)));
+            List<Path> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String name : STANDARD_NAMES) {
+                Path path = find(fs, directory, name);
+                found.add(path);
+                if (path == null) {
+                    missing.add(name + ".gz");
+                }
+            }
+            if (missing.size() == STANDARD_NAMES.size()) {
+                throw new InvalidInputException(directory + ": holds none of the four MNIST-format files "
+                        + String.join(", ", STANDARD_NAMES) + " (.gz or raw)");
+            }
+            if (!missing.isEmpty()) {
+                throw new InvalidInputException(directory + ": missing " + String.join(" and ", missing)
+                        + " (or raw); an MNIST-format directory holds " + String.join(", ", STANDARD_NAMES));
+            }
+            return new MnistFiles(found.get(0), found.get(1), found.get(2), found.get(3));
         } catch (IOException e) {
             throw new InvalidInputException(directory + ": cannot list (" + e.getMessage() + ")", e);
         }
     }
 
+    /** The file of {@code name} in one of its accepted spellings, or null. */
     private static Path find(FileSystem fs, Path directory, String name) throws IOException {
         String lecunName = name.replaceFirst("-idx", ".idx");
         for (String candidate : List.of(name + ".gz", name, lecunName, lecunName + ".gz")) {
@@ -43,8 +61,7 @@ public record MnistFiles(Path trainImages, Path trainLabels, Path testImages, Pa
                 return path;
             }
         }
-        throw new InvalidInputException(directory + ": missing " + name + ".gz (or " + name
-                + "); an MNIST-format directory holds " + String.join(", ", STANDARD_NAMES));
+        return null;
     }
 
     public List<Path> all() {

@@ -37,6 +37,8 @@ public final class ModelStore {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(path + ": not a DL4J MultiLayerNetwork model zip (" + reason(e) + ")", e);
+        } catch (org.apache.hadoop.fs.FSError e) {
+            throw new InvalidInputException(path + ": cannot read (" + e.getMessage() + ")", e);
         }
         long inputs = inputSize(net);
         if (inputs != expectedInputs) {
@@ -57,6 +59,9 @@ public final class ModelStore {
 
     private static String reason(Exception e) {
         String message = e.getMessage();
+        if (message != null && message.startsWith("Model wasnt found")) {
+            return "it holds no network configuration and no coefficients";
+        }
         if (message == null || message.isBlank()) {
             return e.getClass().getSimpleName();
         }

@@ -83,7 +83,7 @@ public final class DistributedTrainer {
             try {
                 network.fit(batches);
             } finally {
-                batches.unpersist(false);
+                batches.unpersist(true);
                 deleteScratchExports();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -95,6 +95,7 @@ public final class DistributedTrainer {
             Double validationAccuracy = validation == null ? null
                     : evaluator.evaluate(network, validation).accuracy();
             lastTest = evaluator.evaluate(network, test);
+            OffHeapMemory.releaseEpochGarbage();
             double epochEvaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
 
             fitSeconds += seconds;

@@ -74,7 +74,7 @@ class MnistDatasetTest {
         Files.createDirectories(dir.resolve("empty"));
         String message = assertThrows(InvalidInputException.class,
                 () -> MnistFiles.in(new Path(dir.resolve("empty").toUri()), HADOOP)).getMessage();
-        assertTrue(message.contains("missing train-images-idx3-ubyte.gz"), message);
+        assertTrue(message.contains("empty/: holds none of the four MNIST-format files train-images-idx3-ubyte"), message);
         message = assertThrows(InvalidInputException.class,
                 () -> MnistFiles.in(new Path(dir.resolve("absent").toUri()), HADOOP)).getMessage();
         assertTrue(message.endsWith("absent: data directory not found"), message);
