@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs mnist-spark in Spark local mode in this JVM, with the Spark jars from the build: no Spark install needed.
 #   submit/local.sh train --conf conf/nielsen.conf --data DIR --out runs/nielsen [--master local[4]]
-# Environment: MASTER (default local[2]; --master wins), DRIVER_MEMORY (default 4g, the JVM heap),
-# OFFHEAP_MAX (default 6G, ND4J's off-heap limit), JAVA_OPTS (more JVM flags).
+# Environment: MASTER (default local[2]; --master wins), DRIVER_MEMORY (default 2g, the JVM heap),
+# OFFHEAP_MAX (default 2G, ND4J's off-heap limit: past it JavaCPP runs the GC to free unreachable arrays),
+# PHYSICAL_MAX (default 5G, the resident-memory ceiling JavaCPP enforces, heap included), JAVA_OPTS.
+# The trainer frees each epoch's off-heap garbage itself; on full MNIST in local[2] the driver stays
+# near 2 GB resident (bench/driver-rss.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_build
@@ -11,9 +14,9 @@ MASTER="${MASTER:-local[2]}"
 CP="$MNIST_SPARK_HOME/conf:$THIN_JAR:$(cat "$MNIST_SPARK_HOME/target/classpath-runtime.txt"):$(cat "$MNIST_SPARK_HOME/target/classpath-provided.txt")"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # shellcheck disable=SC2086
-exec java -Xmx"${DRIVER_MEMORY:-4g}" "${JAVA17_OPENS[@]}" \
-  -Dorg.bytedeco.javacpp.maxbytes="${OFFHEAP_MAX:-6G}" \
-  -Dorg.bytedeco.javacpp.maxphysicalbytes="${PHYSICAL_MAX:-12G}" \
+exec java -Xmx"${DRIVER_MEMORY:-2g}" "${JAVA17_OPENS[@]}" \
+  -Dorg.bytedeco.javacpp.maxbytes="${OFFHEAP_MAX:-2G}" \
+  -Dorg.bytedeco.javacpp.maxphysicalbytes="${PHYSICAL_MAX:-5G}" \
   -Dlog4j2.configurationFile="$MNIST_SPARK_HOME/conf/log4j2.properties" \
   ${JAVA_OPTS:-} \
   -cp "$CP" org.apache.spark.deploy.SparkSubmit \

@@ -38,6 +38,12 @@ record Resumption(Checkpoint checkpoint, RunConfig config, Path data) {
             }
             data = given;
         }
+        List<String> network = differences.stream().filter(d -> d.startsWith("network.")).toList();
+        if (!network.isEmpty()) {
+            throw new UserException(out + ": the network differs from the checkpoint's (" + checkpoint.location()
+                    + ") in " + String.join(", ", network) + "; a run can only continue with the network it started"
+                    + " with (--force allows training.* and spark.* changes)");
+        }
         if (!differences.isEmpty() && !force) {
             throw new UserException(out + ": the configuration differs from the checkpoint's (" + checkpoint.location()
                     + ") in " + String.join(", ", differences)

@@ -55,8 +55,11 @@ public final class DistributedTrainer {
      */
     public TrainingOutcome train(TrainingData data, EpochListener listener, TrainingStart from,
                                  EpochCheckpointer checkpointer) {
-        MultiLayerNetwork initial = from != null ? from.network() : NetworkFactory.create(config.network(),
-                config.training(), data.pixelsPerImage(), IdxFile.CLASSES);
+        MultiLayerNetwork initial = NetworkFactory.create(config.network(), config.training(),
+                data.pixelsPerImage(), IdxFile.CLASSES);
+        if (from != null) {
+            initial = from.continueWith(initial);
+        }
         ParameterAveragingTrainingMaster master = TrainingMasters.create(config.spark(),
                 config.training(), workers(sc, config), new Path(scratch, "export").toString());
         if (from != null) {

@@ -102,6 +102,12 @@ class ResumeTest {
                         + "with the new one",
                 changed.err().strip().replace("file:" + out.toAbsolutePath() + ":", out.toAbsolutePath() + ":"));
 
+        Cli otherNetwork = Cli.run("train", "--resume", out.toString(), "--set", "network.hidden-layers=[8]", "--force");
+        assertEquals(2, otherNetwork.code(), otherNetwork.toString());
+        assertTrue(otherNetwork.err().contains("the network differs from the checkpoint's (") && otherNetwork.err()
+                .contains(") in network.hidden-layers ([16] -> [8]); a run can only continue with the network it started with"),
+                otherNetwork.err());
+
         Cli more = Cli.run("train", "--resume", out.toString(), "--epochs", "5", "--force");
         assertEquals(0, more.code(), more.toString());
         assertTrue(more.out().contains("Epoch 5/5"), more.out());
