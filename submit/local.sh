@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs mnist-spark in Spark local mode in this JVM, with the Spark jars from the build: no Spark install needed.
 #   submit/local.sh train --conf conf/nielsen.conf --data DIR --out runs/nielsen [--master local[4]]
-# Environment: MASTER (default local[2]; --master wins), DRIVER_MEMORY (default 2g, the JVM heap),
+# Environment: MASTER (default local[2]; --master wins), DRIVER_MEMORY (default 1g, the JVM heap, fixed:
+# -Xms = -Xmx, so the driver does not grow as the heap expands),
 # OFFHEAP_MAX (default 2G, ND4J's off-heap limit: past it JavaCPP runs the GC to free unreachable arrays),
 # PHYSICAL_MAX (default 5G, the resident-memory ceiling JavaCPP enforces, heap included), JAVA_OPTS.
 # The trainer frees each epoch's off-heap garbage itself; on full MNIST in local[2] the driver stays
@@ -14,7 +15,7 @@ MASTER="${MASTER:-local[2]}"
 CP="$MNIST_SPARK_HOME/conf:$THIN_JAR:$(cat "$MNIST_SPARK_HOME/target/classpath-runtime.txt"):$(cat "$MNIST_SPARK_HOME/target/classpath-provided.txt")"
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
 # shellcheck disable=SC2086
-exec java -Xmx"${DRIVER_MEMORY:-2g}" "${JAVA17_OPENS[@]}" \
+exec java -Xms"${DRIVER_MEMORY:-1g}" -Xmx"${DRIVER_MEMORY:-1g}" "${JAVA17_OPENS[@]}" \
   -Dorg.bytedeco.javacpp.maxbytes="${OFFHEAP_MAX:-2G}" \
   -Dorg.bytedeco.javacpp.maxphysicalbytes="${PHYSICAL_MAX:-5G}" \
   -Dlog4j2.configurationFile="$MNIST_SPARK_HOME/conf/log4j2.properties" \

@@ -98,8 +98,8 @@ public final class DistributedTrainer {
             Double validationAccuracy = validation == null ? null
                     : evaluator.evaluate(network, validation).accuracy();
             lastTest = evaluator.evaluate(network, test);
-            OffHeapMemory.releaseEpochGarbage();
             double epochEvaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
+            OffHeapMemory.releaseEpochGarbage();
 
             fitSeconds += seconds;
             evaluationSeconds += epochEvaluationSeconds;
