@@ -2,6 +2,7 @@ package io.mnistspark.cli;
 
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.MnistDataset;
+import io.mnistspark.model.DenseNetClassifier;
 import io.mnistspark.model.ModelStore;
 import io.mnistspark.store.JsonFormat;
 import io.mnistspark.store.Provenance;
@@ -112,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
                     }
                     EpochCheckpointer checkpointer = checkpoints.writer(config.checkpoint(), config.render(),
                             Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
-                    outcome = new DistributedTrainer(sc, config, run.scratch()).train(distributed, (result, total) -> {
+                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(), (result, total) -> {
                         console.println(ConsoleLines.epoch(result, total));
                         console.flush();
                     }, from, checkpointer);

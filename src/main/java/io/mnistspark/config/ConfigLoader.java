@@ -32,6 +32,11 @@ public final class ConfigLoader {
                 ConfigParseOptions.defaults().setAllowMissing(false));
     }
 
+    /** The schema: every key with its default value and, as comments, its meaning. */
+    public Config schema() {
+        return schema;
+    }
+
     /** The run's configuration file; without one the schema's defaults (Nielsen's network) apply. */
     public ConfigLoader file(Path path) {
         this.file = path;

@@ -30,11 +30,21 @@ public final class Evaluator {
     public static EvaluationResult toResult(Evaluation evaluation, int classes) {
         ConfusionMatrix<Integer> matrix = evaluation.getConfusionMatrix();
         long[][] confusion = new long[classes][classes];
+        for (int actual = 0; actual < classes; actual++) {
+            for (int predicted = 0; predicted < classes; predicted++) {
+                confusion[actual][predicted] = matrix.getCount(actual, predicted);
+            }
+        }
+        return fromConfusion(confusion);
+    }
+
+    /** Accuracy and per-digit precision, recall and F1 of a confusion matrix ({@code confusion[actual][predicted]}). */
+    public static EvaluationResult fromConfusion(long[][] confusion) {
+        int classes = confusion.length;
         long correct = 0;
         long total = 0;
         for (int actual = 0; actual < classes; actual++) {
             for (int predicted = 0; predicted < classes; predicted++) {
-                confusion[actual][predicted] = matrix.getCount(actual, predicted);
                 total += confusion[actual][predicted];
             }
             correct += confusion[actual][actual];

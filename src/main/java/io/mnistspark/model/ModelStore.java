@@ -53,6 +53,35 @@ public final class ModelStore {
         return net;
     }
 
+    /** The ModelSerializer bytes of {@code net} without updater state (what scoring needs). */
+    public static byte[] bytes(MultiLayerNetwork net) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ModelSerializer.writeModel(net, out, false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads the whole model file (validated by {@link #restore}). */
+    public static byte[] readBytes(Path path, Configuration hadoop) {
+        try (InputStream in = InputFiles.open(path, hadoop, "a model.zip file")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new InvalidInputException(path + ": cannot read (" + reason(e) + ")", e);
+        }
+    }
+
+    /** A network from ModelSerializer bytes; {@code source} names them in the message if they are not a model. */
+    public static MultiLayerNetwork restore(byte[] bytes, String source) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(bytes), false);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidInputException(source + ": not a DL4J MultiLayerNetwork model zip (" + reason(e) + ")", e);
+        }
+    }
+
     public static long inputSize(MultiLayerNetwork net) {
         return ((FeedForwardLayer) net.getLayer(0).conf().getLayer()).getNIn();
     }

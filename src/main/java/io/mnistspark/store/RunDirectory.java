@@ -76,6 +76,14 @@ public final class RunDirectory {
         return new Path(staging, "scratch");
     }
 
+    /**
+     * Where {@code name} is staged, for writers that create it themselves (Spark's DataFrame writer); it
+     * appears in the directory at {@link #commit()}.
+     */
+    public Path staged(String name) {
+        return new Path(staging, name);
+    }
+
     /** Opens {@code name} for writing in the staging area; it appears in the directory at {@link #commit()}. */
     public OutputStream create(String name) throws IOException {
         return fs.create(new Path(staging, name), true);

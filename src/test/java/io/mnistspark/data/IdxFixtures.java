@@ -89,4 +89,16 @@ public final class IdxFixtures {
         Files.write(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), gzip(labelsBytes(IdxFile.LABELS_MAGIC,
                 images.count(), labels)));
     }
+
+    /** Image {@code index} of {@code images} as an 8-bit greyscale image (what a PNG of an IDX image holds). */
+    public static java.awt.image.BufferedImage greyImage(LabeledImages images, int index) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(images.columns(), images.rows(),
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < images.rows(); y++) {
+            for (int x = 0; x < images.columns(); x++) {
+                image.getRaster().setSample(x, y, 0, images.pixel(index, y * images.columns() + x));
+            }
+        }
+        return image;
+    }
 }

@@ -1,0 +1,202 @@
+package io.mnistspark.cli;
+
+import io.mnistspark.InvalidInputException;
+import io.mnistspark.data.FeatureFrames;
+import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.ImageFolder;
+import io.mnistspark.evaluate.EvaluationResult;
+import io.mnistspark.model.DenseNetClassificationModel;
+import io.mnistspark.score.Predictions;
+import io.mnistspark.score.ScoreSummary;
+import io.mnistspark.store.JsonFormat;
+import io.mnistspark.store.Provenance;
+import io.mnistspark.store.RunDirectory;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * {@code score}: labels an IDX images file or a folder of image files with a trained model, through the
+ * Spark ML model ({@link DenseNetClassificationModel#transform}), and writes the predictions.
+ */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Label an IDX images file or a folder of PNG/JPEG/BMP/GIF images with a trained model.")
+final class ScoreCommand implements Callable<Integer> {
+    enum Format { parquet, csv }
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.zip written by train (any Hadoop URI).")
+    String model;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH",
+            description = "An IDX images file (gzip or raw), or a directory searched recursively for image files (any Hadoop URI).")
+    String input;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output directory: predictions/, rejected/, summary.json, _SUCCESS.")
+    String out;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "parquet (default) or csv.")
+    Format format;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "IDX labels of the --input IDX images: adds accuracy, per-digit metrics and the confusion matrix to summary.json.")
+    String labels;
+
+    @Option(names = "--invert", description = "The images are dark digits on a light background (scans, drawings): invert them.")
+    boolean invert;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1000",
+            description = "Images per network call on the executors (default 1000).")
+    int batchSize;
+
+    @Option(names = "--overwrite", description = "Replace an existing --out directory (its files stay until the new ones are complete).")
+    boolean overwrite;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
+    @Override
+    public Integer call() throws IOException {
+        Instant started = Instant.now();
+        PrintWriter console = spec.commandLine().getOut();
+        if (batchSize < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
+        }
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
+            JavaSparkContext sc = spark.context();
+            SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            Configuration hadoop = sc.hadoopConfiguration();
+            long start = System.nanoTime();
+            DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(new Path(model), hadoop)
+                    .setScoringBatchSize(batchSize);
+            if (classifier.numClasses() != IdxFile.CLASSES) {
+                throw new InvalidInputException(model + ": the model has " + classifier.numClasses()
+                        + " outputs, expected " + IdxFile.CLASSES + " classes");
+            }
+            Path inputPath = new Path(input);
+            boolean folder = isDirectory(inputPath, hadoop);
+            if (folder && labels != null) {
+                throw new InvalidInputException("--labels " + labels + ": labels apply to an IDX images --input, but "
+                        + input + " is a directory");
+            }
+            RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite);
+            List<Dataset<Row>> cached = new ArrayList<>();
+            try {
+                Dataset<Row> features;
+                Dataset<Row> rejected;
+                String id;
+                if (folder) {
+                    int side = squareSide(classifier.numFeatures());
+                    Dataset<Row> decoded = ImageFolder.decode(session, inputPath, side, side, invert)
+                            .persist(StorageLevel.MEMORY_AND_DISK());
+                    cached.add(decoded);
+                    features = decoded.filter(col("error").isNull()).select("path", FeatureFrames.FEATURES);
+                    rejected = decoded.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
+                    id = "path";
+                } else {
+                    features = idxFeatures(session, inputPath, classifier.numFeatures(), hadoop);
+                    rejected = session.createDataFrame(List.of(), FeatureFrames.decodedSchema())
+                            .select(col("path"), col("error").as("reason"));
+                    id = FeatureFrames.INDEX;
+                }
+                Dataset<Row> predictions = Predictions.flatten(classifier.transform(features), id, labels != null,
+                        classifier.numClasses()).persist(StorageLevel.MEMORY_AND_DISK());
+                cached.add(predictions);
+                write(predictions, run.staged("predictions"));
+                write(rejected.coalesce(1), run.staged("rejected"));
+                long scored = predictions.count();
+                long rejectedCount = rejected.count();
+                EvaluationResult metrics = labels == null ? null : Predictions.evaluate(predictions, classifier.numClasses());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double perSecond = (scored + rejectedCount) / seconds;
+                List<Path> inputs = labels == null ? List.of(inputPath) : List.of(inputPath, new Path(labels));
+                ScoreSummary summary = new ScoreSummary(model, input, labels, format.name(), scored, rejectedCount,
+                        Math.round(seconds * 1000) / 1000.0, Math.round(perSecond * 10) / 10.0, metrics,
+                        Provenance.of(sc, sc.defaultParallelism(), "score", Provenance.inputs(inputs, hadoop), started));
+                run.writeText("summary.json", JsonFormat.write(summary));
+                run.commit();
+                console.printf(Locale.ROOT, "Scored %d image%s, rejected %d%s, in %.1f s (%.0f images/s)%n", scored,
+                        scored == 1 ? "" : "s", rejectedCount, rejectedCount > 0 ? " (listed in rejected/)" : "",
+                        seconds, perSecond);
+                if (metrics != null) {
+                    console.println("Accuracy: " + metrics.summary());
+                }
+                console.println("Wrote " + run.root());
+                return Main.OK;
+            } catch (RuntimeException | Error e) {
+                run.abort();
+                throw e;
+            } finally {
+                cached.forEach(frame -> frame.unpersist(false));
+            }
+        }
+    }
+
+    private Dataset<Row> idxFeatures(SparkSession session, Path path, int modelInputs, Configuration hadoop) {
+        IdxFile.Images images = IdxFile.readImages(path, hadoop);
+        int pixels = images.rows() * images.columns();
+        if (pixels != modelInputs) {
+            throw new InvalidInputException(path + ": images of " + images.rows() + "x" + images.columns()
+                    + " have " + pixels + " pixels, but the model " + model + " takes " + modelInputs + " inputs");
+        }
+        byte[] labelBytes = null;
+        if (labels != null) {
+            labelBytes = IdxFile.readLabels(new Path(labels), hadoop);
+            if (labelBytes.length != images.count()) {
+                throw new InvalidInputException(labels + ": holds " + labelBytes.length + " labels but " + path
+                        + " holds " + images.count() + " images");
+            }
+        }
+        return FeatureFrames.fromIdx(session, images, labelBytes);
+    }
+
+    private void write(Dataset<Row> frame, Path path) {
+        frame.write().format(format.name()).option("header", "true").save(path.toString());
+    }
+
+    private static boolean isDirectory(Path path, Configuration hadoop) {
+        try {
+            FileSystem fs = path.getFileSystem(hadoop);
+            if (!fs.exists(path)) {
+                throw new InvalidInputException(path + ": input not found (expected an IDX images file or a directory of images)");
+            }
+            boolean directory = fs.getFileStatus(path).isDirectory();
+            if (directory) {
+                ImageFolder.check(path, hadoop);
+            }
+            return directory;
+        } catch (IOException e) {
+            throw new InvalidInputException(path + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private int squareSide(int inputs) {
+        int side = (int) Math.round(Math.sqrt(inputs));
+        if (side * side != inputs) {
+            throw new InvalidInputException(model + ": the model takes " + inputs
+                    + " inputs, which is not a square image size to fit image files into");
+        }
+        return side;
+    }
+}

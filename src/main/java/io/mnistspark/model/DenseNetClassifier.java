@@ -1,0 +1,266 @@
+package io.mnistspark.model;
+
+import io.mnistspark.config.ConfigLoader;
+import io.mnistspark.config.RunConfig;
+import io.mnistspark.data.FeatureFrames;
+import io.mnistspark.data.LabeledImages;
+import io.mnistspark.data.MnistDataset;
+import io.mnistspark.train.DistributedTrainer;
+import io.mnistspark.train.EpochCheckpointer;
+import io.mnistspark.train.TrainingStart;
+import io.mnistspark.train.EpochListener;
+import io.mnistspark.train.TrainingData;
+import io.mnistspark.train.TrainingOutcome;
+import io.mnistspark.config.InvalidConfigException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.ProbabilisticClassifier;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A Spark ML {@code Estimator} that trains a dense network with parameter-averaging SGD (the same
+ * {@link DistributedTrainer} as the {@code train} command) on a {@code features} vector column (pixel
+ * intensities in [0, 1], e.g. 784 for 28x28 images) and a {@code label} column (0-9), producing a
+ * {@link DenseNetClassificationModel}.
+ *
+ * <p>Its params are the configuration keys ({@code mnist-spark-reference.conf}), each under the camel-case
+ * name of its last part ({@code training.learning-rate -> learningRate}) with the schema's default; see
+ * {@link #setConfig}. {@code fit} holds out the last {@code validationSize} rows (in the dataset's order) and
+ * logs their accuracy after every epoch; with {@code validationSize = 0} the logged figure is the training
+ * accuracy.
+ */
+public final class DenseNetClassifier
+        extends ProbabilisticClassifier<Vector, DenseNetClassifier, DenseNetClassificationModel>
+        implements DefaultParamsWritable {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(DenseNetClassifier.class);
+
+    private String uid;
+    private transient List<SchemaParams.Entry> configParams;
+    private transient Param<?>[] allParams;
+
+    public DenseNetClassifier() {
+        this(PendingUid.stash(null));
+    }
+
+    public DenseNetClassifier(String uid) {
+        this(PendingUid.stash(uid));
+    }
+
+    private DenseNetClassifier(PendingUid.Token token) {
+        super();
+        uid();
+        for (SchemaParams.Entry entry : configParams()) {
+            setDefault(entry.param(), entry.defaultValue());
+        }
+    }
+
+    /** A classifier whose params are the values of a validated configuration (what {@code train} does). */
+    public static DenseNetClassifier fromConfig(RunConfig config) {
+        DenseNetClassifier classifier = new DenseNetClassifier();
+        classifier.setAll(config);
+        return classifier;
+    }
+
+    /**
+     * Sets every key from a HOCON configuration file (e.g. {@code conf/keras-adam.conf}; keys it does not
+     * set take the schema's defaults), validated like {@code train --conf}.
+     */
+    public DenseNetClassifier setConfigFile(String hoconFile) {
+        setAll(new ConfigLoader().file(java.nio.file.Path.of(hoconFile)).load());
+        return this;
+    }
+
+    private void setAll(RunConfig config) {
+        for (SchemaParams.Entry entry : configParams()) {
+            set(entry.param(), SchemaParams.valueOf(config, entry));
+        }
+    }
+
+    @Override
+    public String uid() {
+        if (uid == null) {
+            uid = PendingUid.take("denseNet");
+        }
+        return uid;
+    }
+
+    private List<SchemaParams.Entry> configParams() {
+        if (configParams == null) {
+            configParams = SchemaParams.create(this);
+        }
+        return configParams;
+    }
+
+    /** Spark's params of a probabilistic classifier plus one param per configuration key. */
+    @Override
+    public Param<?>[] params() {
+        if (allParams == null) {
+            List<Param<?>> all = new ArrayList<>(Arrays.asList(super.params()));
+            configParams().forEach(entry -> all.add(entry.param()));
+            all.sort(Comparator.comparing(Param::name));
+            allParams = all.toArray(new Param<?>[0]);
+        }
+        return allParams;
+    }
+
+    /**
+     * Sets a configuration key, e.g. {@code setConfig("network.hidden-layers", new int[]{100})}; the value is
+     * checked when the classifier is fitted (or by {@link #runConfig()}), with the key in the message.
+     */
+    public DenseNetClassifier setConfig(String key, Object value) {
+        SchemaParams.Entry entry = configParams().stream().filter(e -> e.key().equals(key)).findFirst()
+                .orElseThrow(() -> new InvalidConfigException("unknown key '" + key + "'"));
+        Object typed = value;
+        if (value instanceof Number n && entry.defaultValue() instanceof Long) {
+            typed = n.longValue();
+        } else if (value instanceof Number n && entry.defaultValue() instanceof Double) {
+            typed = n.doubleValue();
+        } else if (value instanceof List<?> list) {
+            typed = list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
+        }
+        set(entry.param(), typed);
+        return this;
+    }
+
+    /** The value of a configuration key (set or default). */
+    public Object getConfig(String key) {
+        return configParams().stream().filter(e -> e.key().equals(key)).findFirst()
+                .map(e -> getOrDefault(e.param()))
+                .orElseThrow(() -> new InvalidConfigException("unknown key '" + key + "'"));
+    }
+
+    public DenseNetClassifier setHiddenLayers(int... sizes) {
+        return setConfig("network.hidden-layers", sizes);
+    }
+
+    public DenseNetClassifier setActivation(String activation) {
+        return setConfig("network.activation", activation);
+    }
+
+    public DenseNetClassifier setOutputActivation(String activation) {
+        return setConfig("network.output-activation", activation);
+    }
+
+    public DenseNetClassifier setLoss(String loss) {
+        return setConfig("network.loss", loss);
+    }
+
+    public DenseNetClassifier setUpdater(String updater) {
+        return setConfig("training.updater", updater);
+    }
+
+    public DenseNetClassifier setLearningRate(double learningRate) {
+        return setConfig("training.learning-rate", learningRate);
+    }
+
+    public DenseNetClassifier setBatchSize(int batchSize) {
+        return setConfig("training.batch-size", batchSize);
+    }
+
+    public DenseNetClassifier setEpochs(int epochs) {
+        return setConfig("training.epochs", epochs);
+    }
+
+    public DenseNetClassifier setSeed(long seed) {
+        return setConfig("training.seed", seed);
+    }
+
+    public DenseNetClassifier setValidationSize(int rows) {
+        return setConfig("training.validation-size", rows);
+    }
+
+    public DenseNetClassifier setWorkers(int workers) {
+        return setConfig("spark.workers", workers);
+    }
+
+    /** The params as a validated configuration (what {@code config.conf} of a run holds). */
+    public RunConfig runConfig() {
+        return SchemaParams.toRunConfig(this, configParams());
+    }
+
+    /**
+     * Trains on data already distributed by the caller (the {@code train} command's IDX files), telling
+     * {@code listener} about every epoch. {@code scratch} is a directory for temporary files.
+     */
+    public TrainingOutcome trainOn(JavaSparkContext sc, TrainingData data, Path scratch, EpochListener listener) {
+        return trainOn(sc, data, scratch, listener, null, EpochCheckpointer.NONE);
+    }
+
+    /** {@link #trainOn} continuing after {@code from} (null: a fresh network) and checkpointing every epoch. */
+    public TrainingOutcome trainOn(JavaSparkContext sc, TrainingData data, Path scratch, EpochListener listener,
+                                   TrainingStart from, EpochCheckpointer checkpointer) {
+        return new DistributedTrainer(sc, runConfig(), scratch).train(data, listener, from, checkpointer);
+    }
+
+    @Override
+    public DenseNetClassificationModel train(Dataset<?> dataset) {
+        RunConfig config = runConfig();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        LabeledImages all = FeatureFrames.toLabeledImages(dataset, getFeaturesCol(), getLabelCol());
+        int heldOut = config.training().validationSize();
+        if (heldOut >= all.count()) {
+            throw new InvalidConfigException("training.validation-size = " + heldOut + " leaves no training data: the"
+                    + " dataset has " + all.count() + " rows (set validationSize lower, or 0)");
+        }
+        LabeledImages fit = heldOut == 0 ? all : all.slice(0, all.count() - heldOut);
+        LabeledImages check = heldOut == 0 ? all : all.slice(all.count() - heldOut, all.count());
+        int workers = DistributedTrainer.workers(sc, config);
+        Path scratch = scratchDirectory(sc);
+        TrainingOutcome outcome;
+        try (TrainingData data = TrainingData.distribute(sc, new MnistDataset.TrainValidation(fit, null), check, workers)) {
+            outcome = trainOn(sc, data, scratch, (result, total) -> LOG.info("{} epoch {}/{}: {} accuracy {}",
+                    uid(), result.epoch(), total, heldOut == 0 ? "training" : "held-out", result.testAccuracy()));
+        } finally {
+            deleteQuietly(sc, scratch);
+        }
+        return new DenseNetClassificationModel(uid(), ModelStore.bytes(outcome.network()), config.render());
+    }
+
+    private Path scratchDirectory(JavaSparkContext sc) {
+        try {
+            FileSystem fs = FileSystem.get(sc.hadoopConfiguration());
+            return new Path(fs.getHomeDirectory(), ".mnist-spark-scratch/" + uid() + "-" + System.nanoTime());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(JavaSparkContext sc, Path path) {
+        try {
+            FileSystem fs = path.getFileSystem(sc.hadoopConfiguration());
+            fs.delete(path, true);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", path, e.getMessage());
+        }
+    }
+
+    @Override
+    public DenseNetClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<DenseNetClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static DenseNetClassifier load(String path) {
+        return read().load(path);
+    }
+}

@@ -1,0 +1,122 @@
+package io.mnistspark.model;
+
+import com.typesafe.config.Config;
+import io.mnistspark.TestSpark;
+import io.mnistspark.config.ConfigLoader;
+import io.mnistspark.config.InvalidConfigException;
+import io.mnistspark.data.FeatureFrames;
+import io.mnistspark.data.IdxFixtures;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DenseNetClassifierTest {
+    @TempDir
+    Path dir;
+
+    static SparkSession spark() {
+        return SparkSession.builder().sparkContext(TestSpark.context().sc()).getOrCreate();
+    }
+
+    @Test
+    void everySchemaKeyIsAParamWithTheSchemaDefault() {
+        Config schema = new ConfigLoader().schema();
+        DenseNetClassifier classifier = new DenseNetClassifier();
+        Set<String> names = Arrays.stream(classifier.params()).map(Param::name).collect(Collectors.toSet());
+        var keys = schema.entrySet().stream()
+                .filter(e -> SchemaParams.SECTIONS.contains(e.getKey().substring(0, e.getKey().indexOf('.')))).toList();
+        assertEquals(19, keys.size(), "network, training and spark keys");
+        assertEquals(keys.size() + 6, names.size(), names.toString());
+        for (var entry : keys) {
+            String name = SchemaParams.paramName(entry.getKey());
+            assertTrue(names.contains(name), name);
+            Object expected = entry.getValue().unwrapped();
+            Object actual = classifier.getConfig(entry.getKey());
+            if (expected instanceof Number number) {
+                assertEquals(number.doubleValue(), ((Number) actual).doubleValue(), entry.getKey());
+            } else if (actual instanceof int[] ints) {
+                assertEquals(expected, Arrays.stream(ints).boxed().toList(), entry.getKey());
+            } else {
+                assertEquals(expected, actual, entry.getKey());
+            }
+        }
+        assertTrue(classifier.explainParams().contains("learningRate: Step size"), classifier.explainParams());
+        assertEquals(3.0, classifier.getOrDefault(classifier.getParam("learningRate")), "a decimal param");
+        assertEquals(10L, classifier.getOrDefault(classifier.getParam("batchSize")), "a whole-number param");
+        assertEquals(new ConfigLoader().load().training(), classifier.runConfig().training());
+        assertEquals(new ConfigLoader().load().network(), classifier.runConfig().network());
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheKey() {
+        DenseNetClassifier classifier = new DenseNetClassifier().setBatchSize(0);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, classifier::runConfig);
+        assertTrue(e.getMessage().contains("training.batch-size = 0: must be >= 1"), e.getMessage());
+        InvalidConfigException choice = assertThrows(InvalidConfigException.class,
+                () -> new DenseNetClassifier().setActivation("softsign").runConfig());
+        assertTrue(choice.getMessage().contains("network.activation = \"softsign\": expected one of sigmoid"), choice.getMessage());
+        assertThrows(InvalidConfigException.class, () -> new DenseNetClassifier().setConfig("training.epoch", 3));
+    }
+
+    @Test
+    void fitSaveLoadTransformInsideAPipeline() throws Exception {
+        SparkSession spark = spark();
+        Dataset<Row> train = FeatureFrames.fromImages(spark, IdxFixtures.learnable(600, 28, 28, 1));
+        Dataset<Row> test = FeatureFrames.fromImages(spark, IdxFixtures.learnable(200, 28, 28, 2));
+        DenseNetClassifier classifier = new DenseNetClassifier().setHiddenLayers(16).setEpochs(2)
+                .setValidationSize(100).setWorkers(1);
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[]{classifier});
+        String pipelinePath = dir.resolve("pipeline").toString();
+        pipeline.write().save(pipelinePath);
+        Pipeline loadedPipeline = Pipeline.load(pipelinePath);
+        DenseNetClassifier loadedClassifier = (DenseNetClassifier) loadedPipeline.getStages()[0];
+        assertEquals(classifier.uid(), loadedClassifier.uid());
+        assertArrayEquals(new int[]{16}, (int[]) loadedClassifier.getConfig("network.hidden-layers"));
+        assertEquals(2L, loadedClassifier.getConfig("training.epochs"));
+
+        PipelineModel model = loadedPipeline.fit(train);
+        String modelPath = dir.resolve("model").toString();
+        model.write().save(modelPath);
+        assertTrue(Files.isRegularFile(Path.of(modelPath, "stages", "0_" + classifier.uid(), "data", "model.zip")));
+        PipelineModel loaded = PipelineModel.load(modelPath);
+
+        List<Row> before = model.transform(test).select("index", "label", "rawPrediction", "probability", "prediction")
+                .orderBy("index").collectAsList();
+        List<Row> after = loaded.transform(test).select("index", "label", "rawPrediction", "probability", "prediction")
+                .orderBy("index").collectAsList();
+        assertEquals(200, before.size());
+        assertEquals(before, after);
+        long correct = before.stream().filter(r -> r.getDouble(1) == r.getDouble(4)).count();
+        assertTrue(correct > 100, "learnable fixture: " + correct + " / 200");
+        Vector probability = before.get(0).getAs(3);
+        assertEquals(1.0, Arrays.stream(probability.toArray()).sum(), 1e-6);
+        assertEquals(probability.argmax(), (int) before.get(0).getDouble(4));
+
+        DenseNetClassificationModel network = (DenseNetClassificationModel) loaded.stages()[0];
+        assertEquals(784, network.numFeatures());
+        assertEquals(10, network.numClasses());
+        assertTrue(network.trainingConfig().contains("hidden-layers"), network.trainingConfig());
+        Vector features = test.orderBy("index").first().getAs("features");
+        assertEquals(before.get(0).getDouble(4), network.predict(features));
+        assertEquals(3, network.setScoringBatchSize(7).transform(test).filter("prediction >= 0").limit(3).count());
+    }
+}
