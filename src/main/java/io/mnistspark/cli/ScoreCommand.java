@@ -14,7 +14,9 @@ import io.mnistspark.store.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -83,23 +85,25 @@ final class ScoreCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
         }
+        // the model and the input are checked before Spark starts, with the Hadoop settings Spark would use
+        Configuration preflight = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+        DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(new Path(model), preflight)
+                .setScoringBatchSize(batchSize);
+        if (classifier.numClasses() != IdxFile.CLASSES) {
+            throw new InvalidInputException(model + ": the model has " + classifier.numClasses()
+                    + " outputs, expected " + IdxFile.CLASSES + " classes");
+        }
+        Path inputPath = new Path(input);
+        boolean folder = isDirectory(inputPath, preflight);
+        if (folder && labels != null) {
+            throw new InvalidInputException("--labels " + labels + ": labels apply to an IDX images --input, but "
+                    + input + " is a directory");
+        }
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Configuration hadoop = sc.hadoopConfiguration();
             long start = System.nanoTime();
-            DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(new Path(model), hadoop)
-                    .setScoringBatchSize(batchSize);
-            if (classifier.numClasses() != IdxFile.CLASSES) {
-                throw new InvalidInputException(model + ": the model has " + classifier.numClasses()
-                        + " outputs, expected " + IdxFile.CLASSES + " classes");
-            }
-            Path inputPath = new Path(input);
-            boolean folder = isDirectory(inputPath, hadoop);
-            if (folder && labels != null) {
-                throw new InvalidInputException("--labels " + labels + ": labels apply to an IDX images --input, but "
-                        + input + " is a directory");
-            }
             RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite);
             List<Dataset<Row>> cached = new ArrayList<>();
             try {
