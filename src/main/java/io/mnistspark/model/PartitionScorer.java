@@ -2,6 +2,7 @@ package io.mnistspark.model;
 
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -119,11 +120,11 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     throw new IllegalArgumentException("a feature vector has " + features[r].size()
                             + " values, the model takes " + numFeatures);
                 }
-                int row = r;
-                features[r].foreachActive((i, v) -> {
-                    x[row * numFeatures + (Integer) i] = (float) (double) (Double) v;
-                    return null;
-                });
+                double[] values = features[r] instanceof DenseVector dense ? dense.values() : features[r].toArray();
+                int offset = r * numFeatures;
+                for (int i = 0; i < numFeatures; i++) {
+                    x[offset + i] = (float) values[i];
+                }
             }
             INDArray input = Nd4j.create(x, new long[]{n, numFeatures}, 'c');
             INDArray output = network.output(input, false);
