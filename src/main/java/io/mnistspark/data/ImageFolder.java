@@ -19,6 +19,7 @@ import java.util.Iterator;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 
 /**
@@ -61,7 +62,10 @@ public final class ImageFolder {
                 .load(directory.toString());
         Dataset<Row> decoded = files.filter(col("length").leq(MAX_FILE_BYTES)).select("path", "content")
                 .mapPartitions(new Decode(rows, columns, invert), Encoders.row(FeatureFrames.decodedSchema()));
-        Dataset<Row> tooLarge = files.filter(col("length").gt(MAX_FILE_BYTES)).select(col("path"),
+        // not a filter Spark pushes into the file source: a pushed filter that skips thousands of files in a row
+        // overflows the stack of Spark's FileScanRDD (one recursive call per skipped file)
+        Dataset<Row> tooLarge = files.select("path", "length")
+                .filter(greatest(col("length"), lit(0L)).gt(MAX_FILE_BYTES)).select(col("path"),
                 lit(null).cast(org.apache.spark.ml.linalg.SQLDataTypes.VectorType()).as(FeatureFrames.FEATURES),
                 concat(lit("file of "), col("length").cast("string"), lit(" bytes is larger than the "
                         + MAX_FILE_BYTES + " bytes an image may have")).as("error"));

@@ -140,6 +140,22 @@ class ScoreCommandTest {
     }
 
     @Test
+    void thousandsOfSmallFilesAreScoredInFewTasks() throws IOException {
+        // thousands of small files per task once broke Spark's file scan (a stack overflow)
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(IdxFixtures.greyImage(test, 0), "png", png);
+        Path many = Files.createDirectories(dir.resolve("many"));
+        for (int i = 0; i < 3000; i++) {
+            Files.write(many.resolve(i + ".png"), png.toByteArray());
+        }
+        Path out = dir.resolve("scored-many");
+        Cli score = Cli.run("score", "--model", model.toString(), "--input", many.toString(), "--out", out.toString());
+        assertEquals(0, score.code(), score.toString());
+        assertTrue(score.out().startsWith("Scored 3000 images, rejected 0"), score.out());
+        assertEquals(1, spark().read().parquet(out.resolve("predictions").toString()).select("prediction").distinct().count());
+    }
+
+    @Test
     void badInputsFailWithOneLineBeforeWritingAnything() throws IOException {
         Path out = dir.resolve("never");
         Cli missing = Cli.run("score", "--model", model.toString(), "--input", dir.resolve("absent").toString(), "--out", out.toString());
