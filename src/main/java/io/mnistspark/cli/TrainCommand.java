@@ -90,11 +90,11 @@ final class TrainCommand implements Callable<Integer> {
                 MnistDataset dataset = MnistDataset.load(dataPath, sc.hadoopConfiguration());
                 phases.put("load_data", seconds(t));
 
-                MnistDataset.TrainValidation split = dataset.split(config.training().validationSize());
+                MnistDataset.TrainValidation split = dataset.split(config.training().validationCount(dataset.train().count()));
                 int workers = DistributedTrainer.workers(sc, config);
                 console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",
                         describe(config, dataset.train().pixelsPerImage()), split.train().count(),
-                        config.training().validationSize(), dataset.test().count(), workers, workers == 1 ? "" : "s",
+                        split.validation() == null ? 0 : split.validation().count(), dataset.test().count(), workers, workers == 1 ? "" : "s",
                         sc.master());
                 console.flush();
                 t = System.nanoTime();

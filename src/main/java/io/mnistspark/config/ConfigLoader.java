@@ -180,7 +180,7 @@ public final class ConfigLoader {
                 v.intAtLeast("training.batch-size", 1),
                 v.intAtLeast("training.epochs", 1),
                 v.longValue("training.seed"),
-                v.intAtLeast("training.validation-size", 0));
+                v.fractionOrCount("training.validation-size"));
         SparkSpec spark = new SparkSpec(
                 v.intAtLeast("spark.workers", 0),
                 v.intAtLeast("spark.averaging-frequency", 1),

@@ -51,6 +51,16 @@ final class ConfigValidator {
         return value;
     }
 
+    /** A fraction in [0, 1) or a whole number >= 1. */
+    double fractionOrCount(String key) {
+        String expected = "a fraction in [0, 1) or a whole number >= 1";
+        double value = read(key, expected, config::getDouble);
+        if (!(value >= 0) || Double.isInfinite(value) || (value >= 1 && value != Math.rint(value))) {
+            throw invalid(key, "must be " + expected);
+        }
+        return value;
+    }
+
     long longValue(String key) {
         return read(key, "a whole number", config::getLong);
     }

@@ -42,7 +42,7 @@ public record MnistDataset(LabeledImages train, LabeledImages test, MnistFiles f
      */
     public TrainValidation split(int validationSize) {
         if (validationSize >= train.count()) {
-            throw new InvalidInputException("training.validation-size = " + validationSize + " leaves no training data: "
+            throw new InvalidInputException("training.validation-size holds out " + validationSize + " images, leaving no training data: "
                     + files.trainImages() + " holds " + train.count() + " images");
         }
         int cut = train.count() - validationSize;

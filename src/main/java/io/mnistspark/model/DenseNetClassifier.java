@@ -182,8 +182,9 @@ public final class DenseNetClassifier
         return setConfig("training.seed", seed);
     }
 
-    public DenseNetClassifier setValidationSize(int rows) {
-        return setConfig("training.validation-size", rows);
+    /** A fraction of the rows (below 1) or a number of rows to hold out; 0 holds out none. */
+    public DenseNetClassifier setValidationSize(double fractionOrRows) {
+        return setConfig("training.validation-size", fractionOrRows);
     }
 
     public DenseNetClassifier setWorkers(int workers) {
@@ -214,9 +215,10 @@ public final class DenseNetClassifier
         RunConfig config = runConfig();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
         LabeledImages all = FeatureFrames.toLabeledImages(dataset, getFeaturesCol(), getLabelCol());
-        int heldOut = config.training().validationSize();
+        int heldOut = config.training().validationCount(all.count());
         if (heldOut >= all.count()) {
-            throw new InvalidConfigException("training.validation-size = " + heldOut + " leaves no training data: the"
+            throw new InvalidConfigException("training.validation-size = " + config.training().validationSize()
+                    + " holds out " + heldOut + " rows, leaving no training data: the"
                     + " dataset has " + all.count() + " rows (set validationSize lower, or 0)");
         }
         LabeledImages fit = heldOut == 0 ? all : all.slice(0, all.count() - heldOut);

@@ -41,7 +41,19 @@ class ConfigLoaderTest {
         assertEquals(3.0, config.training().learningRate());
         assertEquals(10, config.training().batchSize());
         assertEquals(30, config.training().epochs());
-        assertEquals(10000, config.training().validationSize());
+        assertEquals(0.1666667, config.training().validationSize());
+        assertEquals(10000, config.training().validationCount(60000), "Nielsen's 50000/10000 split of MNIST");
+        assertEquals(1333, config.training().validationCount(8000));
+    }
+
+    @Test
+    void validationSizeIsAFractionBelowOneAndACountFromOne() {
+        assertEquals(100, new ConfigLoader().override("training.validation-size", "100").load()
+                .training().validationCount(8000));
+        assertEquals(800, new ConfigLoader().override("training.validation-size", "0.1").load()
+                .training().validationCount(8000));
+        assertEquals(0, new ConfigLoader().override("training.validation-size", "0").load()
+                .training().validationCount(8000));
     }
 
     @Test
@@ -100,7 +112,8 @@ class ConfigLoaderTest {
             "training.epochs = 0|training.epochs = 0: must be >= 1",
             "training.l2 = -0.1|training.l2 = -0.1: must be a finite number >= 0",
             "training.momentum = 1.5|training.momentum = 1.5: must be a number in [0.0, 1.0)",
-            "training.validation-size = -5|training.validation-size = -5: must be >= 0",
+            "training.validation-size = -5|training.validation-size = -5: must be a fraction in [0, 1) or a whole number >= 1",
+            "training.validation-size = 12.5|training.validation-size = 12.5: must be a fraction in [0, 1) or a whole number >= 1",
             "spark.averaging-frequency = 0|spark.averaging-frequency = 0: must be >= 1",
             "network.hidden-layers = [30, 0]|every layer size must be >= 1",
             "network.activation = swish|network.activation = \"swish\": expected one of sigmoid, relu, tanh, leaky-relu, identity",

@@ -35,7 +35,7 @@ class MnistDatasetTest {
         assertEquals(train.pixel(59, 100), split.validation().pixel(9, 100));
         assertNull(dataset.split(0).validation());
         assertTrue(assertThrows(InvalidInputException.class, () -> dataset.split(60)).getMessage()
-                .contains("training.validation-size = 60 leaves no training data"));
+                .contains("training.validation-size holds out 60 images, leaving no training data"));
     }
 
     @Test
