@@ -10,12 +10,12 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 
 /**
- * {@code mnist-spark train|evaluate|score|fetch}. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad
+ * {@code mnist-spark train|evaluate|score|fetch|report}. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad
  * input (with a one-line message naming the file or key; the stack trace only with {@code --verbose}).
  */
 @Command(name = "mnist-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains dense neural networks on MNIST-format data with Spark (DL4J parameter averaging).",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, FetchCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, FetchCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -30,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, evaluate, score or fetch");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, evaluate, score, fetch or report");
     }
 
     public static void main(String[] args) {

@@ -46,7 +46,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run directory to create (any Hadoop URI): model.zip, config.conf, metrics.json, epochs.csv, "
-                    + "_SUCCESS, and checkpoints/ while training.")
+                    + "report.html, _SUCCESS, and checkpoints/ while training.")
     String out;
 
     @Option(names = "--overwrite", description = "Replace an existing --out directory (its files stay until the new ones are complete).")
@@ -99,7 +99,8 @@ final class TrainCommand implements Callable<Integer> {
                 console.flush();
                 t = System.nanoTime();
                 TrainingOutcome outcome;
-                try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
+                try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers);
+                     ProgressReporter progress = ProgressReporter.forConsole(console)) {
                     phases.put("distribute_data", seconds(t));
                     TrainingStart from = null;
                     if (resumption == null) {
@@ -113,17 +114,17 @@ final class TrainCommand implements Callable<Integer> {
                     }
                     EpochCheckpointer checkpointer = checkpoints.writer(config.checkpoint(), config.render(),
                             Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
-                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(), (result, total) -> {
-                        console.println(ConsoleLines.epoch(result, total));
-                        console.flush();
-                    }, from, checkpointer);
+                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(), progress,
+                            from, checkpointer);
                 }
                 phases.put("train", outcome.fitSeconds());
                 phases.put("evaluate", outcome.evaluationSeconds());
 
-                writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
+                String metricsJson = writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
                         Provenance.inputs(dataset.files().all(), sc.hadoopConfiguration()), started),
                         phases, start);
+                ReportCommand.write(run, metricsJson, outcome.network(), dataset.test(),
+                        config.spark().evaluationBatchSize(), "train");
                 run.commit();
                 EpochResult best = outcome.bestEpoch();
                 console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",
@@ -154,8 +155,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** model.zip, config.conf, epochs.csv and metrics.json, staged in the run directory. */
-    private static void writeOutputs(RunDirectory run, RunConfig config, TrainingOutcome outcome,
+    /** model.zip, config.conf, epochs.csv and metrics.json, staged in the run directory; returns metrics.json. */
+    private static String writeOutputs(RunDirectory run, RunConfig config, TrainingOutcome outcome,
                                      Provenance provenance, Map<String, Double> phases, long start) throws IOException {
         long t = System.nanoTime();
         try (OutputStream model = run.create("model.zip")) {
@@ -167,8 +168,10 @@ final class TrainCommand implements Callable<Integer> {
         EpochResult best = outcome.bestEpoch();
         RunMetrics metrics = new RunMetrics(config.asMap(), provenance, outcome.history(),
                 new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.finalTest(),
-                new RunMetrics.Timing(seconds(start), phases));
-        run.writeText("metrics.json", JsonFormat.write(metrics));
+                RunMetrics.Timing.of(seconds(start), phases, outcome.averaging()));
+        String json = JsonFormat.write(metrics);
+        run.writeText("metrics.json", json);
+        return json;
     }
 
     private static String describe(RunConfig config, int inputs) {

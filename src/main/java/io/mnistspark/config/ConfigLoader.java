@@ -187,7 +187,8 @@ public final class ConfigLoader {
                 v.intAtLeast("spark.prefetch-batches", 0),
                 v.choice("spark.rdd-training-approach", TrainingApproach.class),
                 v.bool("spark.average-updater-state"),
-                v.intAtLeast("spark.evaluation-batch-size", 1));
+                v.intAtLeast("spark.evaluation-batch-size", 1),
+                v.bool("spark.training-stats"));
         CheckpointSpec checkpoint = new CheckpointSpec(
                 v.intAtLeast("checkpoint.every", 1),
                 v.intAtLeast("checkpoint.keep", 1));

@@ -28,9 +28,16 @@ public final class MiniBatches implements AutoCloseable {
     static final int BLOCK_IMAGES = 1000;
 
     private final JavaRDD<LabeledImages> blocks;
+    private final long count;
 
-    private MiniBatches(JavaRDD<LabeledImages> blocks) {
+    private MiniBatches(JavaRDD<LabeledImages> blocks, long count) {
         this.blocks = blocks;
+        this.count = count;
+    }
+
+    /** The number of images. */
+    public long count() {
+        return count;
     }
 
     public static MiniBatches distribute(JavaSparkContext sc, LabeledImages images, int partitions) {
@@ -43,7 +50,7 @@ public final class MiniBatches implements AutoCloseable {
                 .values()
                 .persist(StorageLevel.MEMORY_ONLY());
         blocks.count();
-        return new MiniBatches(blocks);
+        return new MiniBatches(blocks, images.count());
     }
 
     /**

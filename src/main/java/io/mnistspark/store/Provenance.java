@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** Where and with what an output was made: versions, Spark master and executors, inputs, start and end. */
+/**
+ * Where and with what an output was made: versions, Spark master and executors, inputs (file name -> path)
+ * and their SHA-256 ({@code inputsSha256}, file name -> hex), start and end.
+ */
 public record Provenance(String mnistSpark, String spark, String dl4j, String java, String master,
                          int executors, int workers, String command, Map<String, String> inputs,
-                         String started, String finished) {
+                         String started, String finished, Map<String, String> inputsSha256) {
 
     public static Provenance of(JavaSparkContext sc, int workers, String command,
                                 Map<String, String> inputs, Instant started) {
@@ -26,7 +29,8 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String ja
                 System.getProperty("java.version"),
                 sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
-                workers, command, inputs, started.toString(), Instant.now().toString());
+                workers, command, inputs, started.toString(), Instant.now().toString(),
+                FileChecksums.sha256(inputs, sc.hadoopConfiguration()));
     }
 
     /** File name -> fully qualified path (with its file system's scheme) of each input file. */

@@ -10,6 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -65,7 +66,10 @@ public final class DistributedTrainer {
         if (from != null) {
             SplitRandomness.restore(master, from.splitRandomness());
         }
+        LongAccumulator fitted = sc.sc().longAccumulator("examples fitted");
+        master.addHook(new ExampleCounter(fitted));
         SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, initial, master);
+        List<AveragingTimes> averaging = new ArrayList<>();
         int evaluationBatch = config.spark().evaluationBatchSize();
         Evaluator evaluator = new Evaluator(IdxFile.CLASSES, evaluationBatch);
         double lossScale = NetworkFactory.reportedLossScale(config.network());
@@ -81,15 +85,23 @@ public final class DistributedTrainer {
         int epochs = config.training().epochs();
         for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
+            EpochProgress progress = new EpochProgress(epoch, epochs, data.train().count(), fitted);
+            listener.epochStarted(progress);
             JavaRDD<DataSet> batches = data.train().epoch(config.training().seed(), epoch, config.training().batchSize())
                     .persist(StorageLevel.MEMORY_ONLY());
             try {
                 network.fit(batches);
             } finally {
+                progress.finishFit();
                 batches.unpersist(true);
                 deleteScratchExports();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            if (master.getIsCollectTrainingStats()) {
+                averaging.add(AveragingTimes.of(epoch, master.getTrainingStats(), workers(sc, config)));
+                master.setCollectTrainingStats(false); // a fresh collection for the next epoch
+                master.setCollectTrainingStats(true);
+            }
 
             long evaluationStart = System.nanoTime();
             double trainLoss = trainingLoss(network, trainInOrder, evaluationBatch) * lossScale;
@@ -118,7 +130,7 @@ public final class DistributedTrainer {
             lastTest = evaluator.evaluate(network, test);
         }
         return new TrainingOutcome(network.getNetwork(), history, lastTest, fitSeconds, evaluationSeconds,
-                workers(sc, config));
+                workers(sc, config), averaging);
     }
 
     /**

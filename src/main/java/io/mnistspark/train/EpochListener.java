@@ -4,4 +4,8 @@ package io.mnistspark.train;
 @FunctionalInterface
 public interface EpochListener {
     void epochFinished(EpochResult result, int totalEpochs);
+
+    /** An epoch starts fitting; {@code progress} tells how far it is until {@link EpochProgress#fitFinished()}. */
+    default void epochStarted(EpochProgress progress) {
+    }
 }

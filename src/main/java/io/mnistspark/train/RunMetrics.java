@@ -17,7 +17,17 @@ public record RunMetrics(Map<String, Object> config, Provenance provenance, List
     public record Best(int epoch, double testAccuracy) {
     }
 
-    /** Wall-clock seconds: the whole command and its phases. */
-    public record Timing(double totalSeconds, Map<String, Double> phases) {
+    /**
+     * Wall-clock seconds: the whole command and its phases; with {@code spark.training-stats} also where the
+     * fitting time went (DL4J's parameter-averaging statistics), in total ({@code averaging}) and per epoch
+     * ({@code averagingEpochs}); {@code null} and empty without.
+     */
+    public record Timing(double totalSeconds, Map<String, Double> phases, AveragingTimes averaging,
+                         List<AveragingTimes> averagingEpochs) {
+
+        public static Timing of(double totalSeconds, Map<String, Double> phases, List<AveragingTimes> averagingEpochs) {
+            return new Timing(totalSeconds, phases,
+                    averagingEpochs.isEmpty() ? null : AveragingTimes.total(averagingEpochs), averagingEpochs);
+        }
     }
 }

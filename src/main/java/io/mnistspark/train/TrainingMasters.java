@@ -30,7 +30,7 @@ public final class TrainingMasters {
                         .storageLevel(null)
                         // the epoch RDD already has one balanced partition per worker: no shuffle per split
                         .repartionData(Repartition.NumPartitionsWorkersDiffers)
-                        .collectTrainingStats(false);
+                        .collectTrainingStats(spark.trainingStats());
         if (spark.rddTrainingApproach() == TrainingApproach.EXPORT) {
             builder.rddTrainingApproach(RDDTrainingApproach.Export).exportDirectory(exportDirectory);
         } else {

@@ -6,9 +6,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import java.util.Comparator;
 import java.util.List;
 
-/** The trained network, its per-epoch history and the final test evaluation. */
+/**
+ * The trained network, its per-epoch history, the final test evaluation and, when {@code spark.training-stats}
+ * is on, where each epoch's fitting time went (empty otherwise).
+ */
 public record TrainingOutcome(MultiLayerNetwork network, List<EpochResult> history, EvaluationResult finalTest,
-                              double fitSeconds, double evaluationSeconds, int workers) {
+                              double fitSeconds, double evaluationSeconds, int workers,
+                              List<AveragingTimes> averaging) {
 
     /** The epoch with the highest test accuracy (the earliest of equals). */
     public EpochResult bestEpoch() {

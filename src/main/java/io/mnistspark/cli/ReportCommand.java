@@ -1,0 +1,101 @@
+package io.mnistspark.cli;
+
+import io.mnistspark.InvalidInputException;
+import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.LabeledImages;
+import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.MnistFiles;
+import io.mnistspark.evaluate.Misclassified;
+import io.mnistspark.model.ModelStore;
+import io.mnistspark.store.FinishedRun;
+import io.mnistspark.store.ReportWriter;
+import io.mnistspark.store.RunDirectory;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code report}: (re)writes {@code report.html} of a finished run from its metrics.json, model and test files,
+ * without Spark and without retraining.
+ */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write OUT/report.html (learning curves, confusion matrix, misclassified digits, timing, "
+                + "provenance) for a finished train run, from its metrics.json and model.zip; no retraining.")
+final class ReportCommand implements Callable<Integer> {
+    @Option(names = "--run", required = true, paramLabel = "OUT", description = "Run directory written by train (any Hadoop URI).")
+    String run;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "MNIST-format directory with the run's test files (default: the t10k-* paths recorded in metrics.json).")
+    String data;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Configuration hadoop = new Configuration();
+        FinishedRun finished = FinishedRun.open(new Path(run), hadoop);
+        Path images;
+        Path labels;
+        if (data != null) {
+            MnistFiles files = MnistFiles.in(new Path(data), hadoop);
+            images = files.testImages();
+            labels = files.testLabels();
+        } else {
+            images = recorded(finished, "t10k-images", hadoop);
+            labels = recorded(finished, "t10k-labels", hadoop);
+        }
+        finished.checkRecordedChecksum(images, hadoop);
+        finished.checkRecordedChecksum(labels, hadoop);
+        LabeledImages test = MnistDataset.pair(images, labels, hadoop);
+        long recordedTotal = finished.metrics().at("/test/total").asLong();
+        if (test.count() != recordedTotal) {
+            throw new InvalidInputException(images + ": holds " + test.count() + " test images, but the run was tested on "
+                    + recordedTotal + " (" + finished.metricsPath() + "); pass --data DIR with the run's test files");
+        }
+        MultiLayerNetwork network = ModelStore.load(finished.model(), hadoop, test.pixelsPerImage(), IdxFile.CLASSES);
+        int batchSize = finished.metrics().at("/config/spark/evaluation-batch-size").asInt(1000);
+
+        RunDirectory directory = RunDirectory.open(finished.root(), hadoop, true);
+        try {
+            write(directory, finished.metricsJson(), network, test, batchSize, "report");
+            directory.commit();
+        } catch (RuntimeException | Error e) {
+            directory.abort();
+            throw e;
+        }
+        spec.commandLine().getOut().println("Wrote " + new Path(finished.root(), ReportWriter.PAGE));
+        return Main.OK;
+    }
+
+    /** Stages report.html and its charts in {@code run}; {@code command} names who wrote it (train, report). */
+    static void write(RunDirectory run, String metricsJson, MultiLayerNetwork network, LabeledImages test,
+                      int batchSize, String command) {
+        Misclassified gallery = Misclassified.find(network, test, ReportWriter.GALLERY_SIZE, batchSize);
+        ReportWriter.write(run, metricsJson, gallery, test.pixelsPerImage(), "Written by mnist-spark " + command
+                + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ".");
+    }
+
+    private static Path recorded(FinishedRun finished, String prefix, Configuration hadoop) {
+        Path path = finished.recordedInput(prefix);
+        try {
+            if (!path.getFileSystem(hadoop).exists(path)) {
+                throw new InvalidInputException(path + ": the test file recorded in " + finished.metricsPath()
+                        + " is not there any more; pass --data DIR with the run's test files");
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException(path + ": cannot check the test file recorded in " + finished.metricsPath()
+                    + " (" + e.getMessage() + "); pass --data DIR with the run's test files", e);
+        }
+        return path;
+    }
+}
