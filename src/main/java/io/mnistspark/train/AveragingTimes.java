@@ -20,24 +20,26 @@ import java.util.Set;
  * Spark job of a round: the workers fit their mini-batches, then their parameters are tree-aggregated), and
  * {@code processParams} (averaging on the driver), plus {@code export} for the export approach.
  * {@code workerFit} is the time the workers spent fitting mini-batches, as the mean over the workers (it is
- * part of {@code aggregate}). {@code averagings} is the number of averaging rounds; {@code epoch} is 0 for a
+ * part of {@code aggregate}). {@code averagings} is the number of averaging rounds, {@code miniBatches} the
+ * number of mini-batches the workers fitted; {@code epoch} is 0 for a
  * total over epochs.
  */
-public record AveragingTimes(int epoch, int averagings, double countSeconds, double splitSeconds, double repartitionSeconds,
+public record AveragingTimes(int epoch, int averagings, long miniBatches, double countSeconds, double splitSeconds, double repartitionSeconds,
                              double broadcastSeconds, double aggregateSeconds, double processParamsSeconds, double workerFitSeconds,
                              double exportSeconds) {
 
     /** The sum over the epochs, with epoch 0. */
     public static AveragingTimes total(List<AveragingTimes> epochs) {
-        AveragingTimes sum = new AveragingTimes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        AveragingTimes sum = new AveragingTimes(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         for (AveragingTimes e : epochs) {
-            sum = new AveragingTimes(0, sum.averagings + e.averagings, sum.countSeconds + e.countSeconds,
+            sum = new AveragingTimes(0, sum.averagings + e.averagings, sum.miniBatches + e.miniBatches,
+                    sum.countSeconds + e.countSeconds,
                     sum.splitSeconds + e.splitSeconds, sum.repartitionSeconds + e.repartitionSeconds,
                     sum.broadcastSeconds + e.broadcastSeconds, sum.aggregateSeconds + e.aggregateSeconds,
                     sum.processParamsSeconds + e.processParamsSeconds, sum.workerFitSeconds + e.workerFitSeconds,
                     sum.exportSeconds + e.exportSeconds);
         }
-        return new AveragingTimes(0, sum.averagings, ms(sum.countSeconds), ms(sum.splitSeconds),
+        return new AveragingTimes(0, sum.averagings, sum.miniBatches, ms(sum.countSeconds), ms(sum.splitSeconds),
                 ms(sum.repartitionSeconds), ms(sum.broadcastSeconds), ms(sum.aggregateSeconds),
                 ms(sum.processParamsSeconds), ms(sum.workerFitSeconds), ms(sum.exportSeconds));
     }
@@ -55,6 +57,7 @@ public record AveragingTimes(int epoch, int averagings, double countSeconds, dou
         Map<String, long[]> sums = sums(stats);
         return new AveragingTimes(epoch,
                 (int) events(sums, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
+                events(sums, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS),
                 seconds(sums, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_COUNT_RDD_TIMES_MS),
                 seconds(sums, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_SPLIT_TIMES_MS),
                 seconds(sums, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_REPARTITION_TIMES_MS),

@@ -229,7 +229,7 @@ class ReportCommandTest {
     private static String section(String html, String id) {
         int start = html.indexOf(" id=\"" + id + "\"");
         assertTrue(start >= 0, "no element with id " + id);
-        String tag = html.substring(html.lastIndexOf('<', start) + 1, start);
+        String tag = html.substring(html.lastIndexOf('<', start) + 1, start).split(" ")[0];
         return html.substring(start, html.indexOf("</" + tag + ">", start));
     }
 
