@@ -174,8 +174,10 @@ final class ReportHtml {
         }
         line("<h3>Parameter averaging (DL4J training statistics)</h3>");
         chart(charts, "averaging");
-        line("<p>Totals over all epochs, " + averaging.get("averagings").asLong() + " averaging rounds. The aggregate "
-                + "job of a round includes the workers' fitting; worker fit is the mean over the workers.</p>");
+        line("<p id=\"averaging-summary\">Totals over all epochs: " + averaging.get("averagings").asLong() + " averaging rounds"
+                + (averaging.has("mini_batches") ? ", " + averaging.get("mini_batches").asLong() + " mini-batches fitted" : "")
+                + ". The aggregate job of a round includes the workers' fitting; worker fit is the mean over the "
+                + "workers.</p>");
         StringBuilder a = new StringBuilder("<table id=\"averaging\"><tr><th class=\"l\">phase</th><th>seconds</th></tr>");
         for (String[] row : List.of(new String[]{"count + cache", "count_seconds"}, new String[]{"split", "split_seconds"},
                 new String[]{"repartition", "repartition_seconds"}, new String[]{"broadcast", "broadcast_seconds"},
