@@ -77,6 +77,21 @@ final class ReportCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /**
+     * The report of a training run: like {@link #write}, but a report that cannot be drawn only costs a
+     * warning (the model and metrics of a finished training are never given up for it); {@code report --run}
+     * can write it later.
+     */
+    static void writeAfterTraining(RunDirectory run, String metricsJson, MultiLayerNetwork network, LabeledImages test,
+                                   int batchSize, java.io.PrintWriter err) {
+        try {
+            write(run, metricsJson, network, test, batchSize, "train");
+        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+            err.println("warning: report.html not written (" + e + "); write it later with: report --run " + run.root());
+            err.flush();
+        }
+    }
+
     /** Stages report.html and its charts in {@code run}; {@code command} names who wrote it (train, report). */
     static void write(RunDirectory run, String metricsJson, MultiLayerNetwork network, LabeledImages test,
                       int batchSize, String command) {

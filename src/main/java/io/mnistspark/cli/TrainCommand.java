@@ -123,8 +123,8 @@ final class TrainCommand implements Callable<Integer> {
                 String metricsJson = writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
                         Provenance.inputs(dataset.files().all(), sc.hadoopConfiguration()), started),
                         phases, start);
-                ReportCommand.write(run, metricsJson, outcome.network(), dataset.test(),
-                        config.spark().evaluationBatchSize(), "train");
+                ReportCommand.writeAfterTraining(run, metricsJson, outcome.network(), dataset.test(),
+                        config.spark().evaluationBatchSize(), spec.commandLine().getErr());
                 run.commit();
                 EpochResult best = outcome.bestEpoch();
                 console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",

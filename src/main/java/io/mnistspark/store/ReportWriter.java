@@ -49,16 +49,17 @@ public final class ReportWriter {
             pngs.put("averaging", ReportCharts.averaging(epochs, averaging));
         }
         Map<String, String> charts = new LinkedHashMap<>();
+        pngs.keySet().forEach(name -> charts.put(name, CHART_DIRECTORY + "/" + name + ".png"));
+        String html = ReportHtml.render(run.root().toString(), metrics, charts, gallery, inputs, generated);
+        // everything is drawn before the first file is staged: a failure leaves nothing half-written
         pngs.forEach((name, png) -> {
-            String file = CHART_DIRECTORY + "/" + name + ".png";
-            try (OutputStream out = run.create(file)) {
+            try (OutputStream out = run.create(charts.get(name))) {
                 out.write(png);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + file + " under " + run.root(), e);
+                throw new UncheckedIOException("cannot write " + charts.get(name) + " under " + run.root(), e);
             }
-            charts.put(name, file);
         });
-        run.writeText(PAGE, ReportHtml.render(run.root().toString(), metrics, charts, gallery, inputs, generated));
+        run.writeText(PAGE, html);
     }
 
     private static JsonNode parse(String metricsJson) {

@@ -28,7 +28,7 @@ class EpochProgressTest {
     private TrainingOutcome train(EpochListener listener, String... keysAndValues) {
         ConfigLoader loader = new ConfigLoader().override("network.hidden-layers", "[8]")
                 .override("training.epochs", "2").override("training.validation-size", "0")
-                .override("spark.workers", "2").override("spark.averaging-frequency", "10");
+                .override("spark.workers", "2").override("spark.averaging-frequency", "50");
         for (int i = 0; i < keysAndValues.length; i += 2) {
             loader.override(keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -67,7 +67,7 @@ class EpochProgressTest {
         assertEquals(2, outcome.averaging().size(), "training statistics for each epoch");
         AveragingTimes first = outcome.averaging().get(0);
         assertEquals(1, first.epoch());
-        assertEquals(10, first.averagings(), "2000 examples in rounds of 2 workers x 10 batches of 10: " + first);
+        assertEquals(2, first.averagings(), "2000 examples in rounds of 2 workers x 50 batches of 10: " + first);
         assertEquals(200, first.miniBatches(), "the workers' statistics count the batches the hook counted");
         assertTrue(first.workerFitSeconds() > 0 && first.aggregateSeconds() >= first.workerFitSeconds(), first.toString());
         assertEquals(first.averagings(), outcome.averaging().get(1).averagings(), "the same rounds every epoch");
