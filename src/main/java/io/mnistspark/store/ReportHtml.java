@@ -22,7 +22,8 @@ final class ReportHtml {
             table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .6em;text-align:right;border:1px solid #ddd}
             th{background:#f4f4f4}td.l,th.l{text-align:left}
             table.confusion td{width:3.2em;text-align:center;font-variant-numeric:tabular-nums}
-            img.chart{max-width:100%;border:1px solid #eee;margin:.3em 0}
+            .charts{display:flex;flex-wrap:wrap;gap:1%}.charts img.chart{flex:1 1 49%;min-width:400px;max-width:100%;height:auto}
+            img.chart{max-width:100%;height:auto;border:1px solid #eee;margin:.3em 0}
             .gallery{display:flex;flex-wrap:wrap;gap:6px}
             .gallery figure{margin:0;border:1px solid #ddd;padding:3px;text-align:center;width:90px}
             .gallery img{image-rendering:pixelated;width:84px;height:84px}
@@ -64,8 +65,10 @@ final class ReportHtml {
                 + " in all.</p>");
 
         line("<h2>Learning curves</h2>");
+        line("<div class=\"charts\">");
         chart(charts, "accuracy");
         chart(charts, "loss");
+        line("</div>");
         line("<table id=\"epochs\"><tr><th>epoch</th><th>train loss</th><th>validation</th><th>test</th>"
                 + "<th>correct</th><th>fit (s)</th><th>evaluation (s)</th></tr>");
         for (JsonNode e : epochs) {
@@ -156,7 +159,10 @@ final class ReportHtml {
 
     private void timing(JsonNode m, Map<String, String> charts) {
         line("<h2>Time</h2>");
+        line("<div class=\"charts\">");
         chart(charts, "epoch-times");
+        chart(charts, "averaging");
+        line("</div>");
         JsonNode phases = m.at("/timing/phases");
         StringBuilder t = new StringBuilder("<table id=\"phases\"><tr><th class=\"l\">phase</th><th>seconds</th></tr>");
         for (Iterator<Map.Entry<String, JsonNode>> it = phases.fields(); it.hasNext(); ) {
@@ -173,7 +179,6 @@ final class ReportHtml {
             return;
         }
         line("<h3>Parameter averaging (DL4J training statistics)</h3>");
-        chart(charts, "averaging");
         line("<p id=\"averaging-summary\">Totals over all epochs: " + averaging.get("averagings").asLong() + " averaging rounds"
                 + (averaging.has("mini_batches") ? ", " + averaging.get("mini_batches").asLong() + " mini-batches fitted" : "")
                 + ". The aggregate job of a round includes the workers' fitting; worker fit is the mean over the "
