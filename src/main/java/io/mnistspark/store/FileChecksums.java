@@ -5,7 +5,6 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -33,14 +32,20 @@ public final class FileChecksums {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Name -> SHA-256 for a map of name -> path (such as {@link Provenance#inputs}). */
+    /**
+     * Name -> SHA-256 for a map of name -> path (such as {@link Provenance#inputs}). Provenance never fails a
+     * run: a directory or a file that cannot be read gets no entry.
+     */
     public static Map<String, String> sha256(Map<String, String> files, Configuration hadoop) {
         Map<String, String> sums = new LinkedHashMap<>();
         files.forEach((name, path) -> {
             try {
-                sums.put(name, sha256(new Path(path), hadoop));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + path + " for its checksum", e);
+                Path file = new Path(path);
+                if (file.getFileSystem(hadoop).getFileStatus(file).isFile()) {
+                    sums.put(name, sha256(file, hadoop));
+                }
+            } catch (IOException | RuntimeException e) {
+                // no checksum for this input
             }
         });
         return sums;
