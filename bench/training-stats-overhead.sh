@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Does collecting DL4J's training statistics (spark.training-stats) slow training down?
-# Alternates runs with the statistics on and off (ABAB...) and prints each run's median fitting seconds per
+# Alternates runs with the statistics on and off (ABBA...) and prints each run's median fitting seconds per
 # epoch from its metrics.json, with the load average, since the machine may be shared.
 #   bench/training-stats-overhead.sh [DATA_DIR] [EPOCHS] [PAIRS]   (defaults: ../shared/data/mnist 5 2)
 # Needs a build (./mvnw -q package -DskipTests) and python3.
@@ -12,7 +12,9 @@ pairs="${3:-2}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for pair in $(seq 1 "$pairs"); do
-  for stats in true false; do
+  order="true false"
+  if [ $((pair % 2)) -eq 0 ]; then order="false true"; fi   # ABBA: a trend in the load favours neither
+  for stats in $order; do
     out="$work/stats-$stats-$pair"
     before="$(cut -d' ' -f1-3 /proc/loadavg)"
     submit/local.sh train --conf conf/nielsen.conf --data "$data" --out "$out" --epochs "$epochs" \
