@@ -38,9 +38,15 @@ class DivergenceTest {
         Cli good = Cli.run(Stream.concat(Stream.of("train", "--data", data.toString(), "--out", out.toString(),
                 "--epochs", "1"), common.stream()).toArray(String[]::new));
         assertEquals(0, good.code(), good.toString());
-        for (String name : List.of("_SUCCESS", "model.zip", "metrics.json", "config.conf", "epochs.csv")) {
+        for (String name : List.of("_SUCCESS", "model.zip", "metrics.json", "config.conf", "epochs.csv", "report.html")) {
             Files.delete(out.resolve(name));
         }
+        try (Stream<Path> charts = Files.list(out.resolve("report"))) {
+            for (Path chart : charts.toList()) {
+                Files.delete(chart);
+            }
+        }
+        Files.delete(out.resolve("report"));
         byte[] checkpointModel = Files.readAllBytes(out.resolve("checkpoints/epoch-0001/model.zip"));
 
         Cli diverged = Cli.run("train", "--resume", out.toString(), "--epochs", "3", "--learning-rate", "1000", "--force");
