@@ -25,8 +25,13 @@ JAVA17_OPENS=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
+SPARK_DEFAULTS="$MNIST_SPARK_HOME/conf/spark-defaults.conf"
+LOG4J_CONF="$MNIST_SPARK_HOME/conf/log4j2.properties"
+PROVIDED_CLASSPATH_FILE="$MNIST_SPARK_HOME/target/classpath-provided.txt"
+
 require_build() {
-  if [ ! -f "$THIN_JAR" ] || [ ! -f "$MNIST_SPARK_HOME/target/classpath-runtime.txt" ]; then
+  if [ ! -f "$THIN_JAR" ] || [ ! -f "$CLUSTER_JAR" ] || [ ! -f "$MNIST_SPARK_HOME/target/classpath-runtime.txt" ] \
+      || [ ! -f "$PROVIDED_CLASSPATH_FILE" ]; then
     echo "error: $THIN_JAR not found: build first with ./mvnw -q package -DskipTests" >&2
     exit 2
   fi
@@ -43,4 +48,111 @@ split_master() {
       *) APP_ARGS+=("$1"); shift ;;
     esac
   done
+}
+
+# Splits "$@" for the spark-submit wrappers: [spark-submit options] COMMAND [command options].
+#   SUBMIT_ARGS  spark-submit options given before the command (--conf k=v, --executor-memory 4g, --files ...)
+#   MASTER       --master X or --master=X, wherever it stands (before or after the command)
+#   APP_ARGS     the command (train, evaluate, score, fetch, ... passed through unchanged) and its options
+# mnist-spark's own global options (--verbose, --help, --version) before the command go to the application.
+split_submit_args() {
+  MASTER="${MASTER:-}"
+  SUBMIT_ARGS=()
+  APP_ARGS=()
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --master) [ $# -ge 2 ] || { echo "error: --master needs a value" >&2; exit 2; }
+                MASTER="$2"; shift 2 ;;
+      --master=*) MASTER="${1#--master=}"; shift ;;
+      --verbose|--help|-h|--version|-V) APP_ARGS+=("$1"); shift ;;
+      --supervise) SUBMIT_ARGS+=("$1"); shift ;;
+      --*=*) SUBMIT_ARGS+=("$1"); shift ;;
+      -*) [ $# -ge 2 ] || { echo "error: spark-submit option $1 needs a value" >&2; exit 2; }
+          SUBMIT_ARGS+=("$1" "$2"); shift 2 ;;
+      *) break ;;
+    esac
+  done
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --master) [ $# -ge 2 ] || { echo "error: --master needs a value" >&2; exit 2; }
+                MASTER="$2"; shift 2 ;;
+      --master=*) MASTER="${1#--master=}"; shift ;;
+      *) APP_ARGS+=("$1"); shift ;;
+    esac
+  done
+}
+
+# The class path of a Spark distribution's jars/ (Spark's own dependency tree at Spark's versions), resolved
+# by Maven from submit/spark-jars/pom.xml into target/classpath-spark.txt on first use (jars from ~/.m2).
+spark_classpath() {
+  local out="$MNIST_SPARK_HOME/target/classpath-spark.txt" pom="$MNIST_SPARK_HOME/submit/spark-jars/pom.xml"
+  if [ ! -s "$out" ] || [ "$pom" -nt "$out" ]; then
+    echo "Resolving the Spark jars (once): $pom" >&2
+    if ! "$MNIST_SPARK_HOME/mvnw" -B -q -f "$pom" dependency:build-classpath > "$out.log" 2>&1; then
+      cat "$out.log" >&2
+      echo "error: cannot resolve the Spark jars with $pom (see above)" >&2
+      exit 1
+    fi
+  fi
+  cat "$out"
+}
+
+# A directory laid out like a Spark distribution: jars/ (symbolic links to the Spark jars in the Maven
+# repository) and conf/ (this project's conf/). Standalone Workers and local-cluster mode build their
+# executors' class path from SPARK_HOME/jars and SPARK_HOME/conf. Rebuilt when the Spark class path changes.
+make_spark_home() {
+  local home="$1" classpath tmp jar
+  classpath="$(spark_classpath)"
+  if [ -d "$home/jars" ] && [ "$(cat "$home/.classpath" 2>/dev/null)" = "$classpath" ]; then
+    return
+  fi
+  mkdir -p "$(dirname "$home")"
+  tmp="$(mktemp -d "$home.XXXXXX")"
+  mkdir "$tmp/jars"
+  tr ':' '\n' <<< "$classpath" | while IFS= read -r jar; do
+    [ -n "$jar" ] && ln -s "$jar" "$tmp/jars/$(basename "$jar")"
+  done
+  ln -s "$MNIST_SPARK_HOME/conf" "$tmp/conf"
+  printf '%s' "$classpath" > "$tmp/.classpath"
+  rm -rf "$home"
+  mv "$tmp" "$home"
+}
+
+# Runs spark-submit with conf/spark-defaults.conf, the application jar $1 and the Java 17 options, then
+# SUBMIT_ARGS, MASTER and APP_ARGS. With SPARK_HOME set: that installation's bin/spark-submit. Without:
+# SparkSubmit from the build's jars in this JVM (client mode), with a SPARK_HOME made from the build.
+# Environment: DRIVER_MEMORY (driver heap), OFFHEAP_MAX / PHYSICAL_MAX (the driver's ND4J off-heap limits),
+# JAVA_OPTS (more driver JVM flags), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it).
+run_spark_submit() {
+  local app_jar="$1" driver_cp="${2:-}"
+  local driver_opts=(
+    "-Dlog4j2.configurationFile=file:$LOG4J_CONF"
+    "-Dorg.bytedeco.javacpp.maxbytes=${OFFHEAP_MAX:-2G}"
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-6G}"
+    "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
+  )
+  local cmd
+  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  if [ -n "${SPARK_HOME:-}" ]; then
+    if [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
+      echo "error: SPARK_HOME=$SPARK_HOME: no bin/spark-submit there (unset SPARK_HOME to use the build's Spark jars)" >&2
+      exit 2
+    fi
+    cmd=("$SPARK_HOME/bin/spark-submit" --properties-file "$SPARK_DEFAULTS"
+         --driver-memory "${DRIVER_MEMORY:-4g}" --driver-java-options "${driver_opts[*]} ${JAVA_OPTS:-}")
+  else
+    make_spark_home "$MNIST_SPARK_HOME/target/spark-home"
+    export SPARK_HOME="$MNIST_SPARK_HOME/target/spark-home" SPARK_SCALA_VERSION=2.12
+    # shellcheck disable=SC2206
+    cmd=(java -Xmx"${DRIVER_MEMORY:-4g}" "${JAVA17_OPENS[@]}" "${driver_opts[@]}" ${JAVA_OPTS:-}
+         -cp "$MNIST_SPARK_HOME/conf:${driver_cp:-$SPARK_HOME/jars/*}"
+         org.apache.spark.deploy.SparkSubmit --properties-file "$SPARK_DEFAULTS")
+  fi
+  cmd+=(--master "$MASTER" "${SUBMIT_ARGS[@]}" --class "$MAIN_CLASS" "$app_jar" "${APP_ARGS[@]}")
+  if [ "${MNIST_SPARK_DRY_RUN:-}" = 1 ]; then
+    printf '%q ' "${cmd[@]}"
+    echo
+    exit 0
+  fi
+  exec "${cmd[@]}"
 }
