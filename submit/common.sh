@@ -122,11 +122,12 @@ make_spark_home() {
 # SUBMIT_ARGS, MASTER and APP_ARGS. With SPARK_HOME set: that installation's bin/spark-submit. Without:
 # SparkSubmit from the build's jars in this JVM (client mode), with a SPARK_HOME made from the build.
 # Environment: DRIVER_MEMORY (driver heap), OFFHEAP_MAX / PHYSICAL_MAX (the driver's ND4J off-heap limits),
-# JAVA_OPTS (more driver JVM flags), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it).
+# JAVA_OPTS (more driver JVM flags), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it);
+# DRIVER_LOG4J: the driver's log4j2 configuration where the driver does not run here (cluster deploy mode).
 run_spark_submit() {
   local app_jar="$1" driver_cp="${2:-}"
   local driver_opts=(
-    "-Dlog4j2.configurationFile=file:$LOG4J_CONF"
+    "-Dlog4j2.configurationFile=${DRIVER_LOG4J:-file:$LOG4J_CONF}"
     "-Dorg.bytedeco.javacpp.maxbytes=${OFFHEAP_MAX:-2G}"
     "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-6G}"
     "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
@@ -155,4 +156,24 @@ run_spark_submit() {
     exit 0
   fi
   exec "${cmd[@]}"
+}
+
+# For the wrappers that only work with a Spark installation (YARN, Kubernetes: their clients are not in the build).
+require_spark_home() {
+  if [ -z "${SPARK_HOME:-}" ]; then
+    echo "error: $1 needs a Spark 3.5 / Scala 2.12 installation with $2 support: set SPARK_HOME (the build's Spark jars have no $2 client)" >&2
+    exit 2
+  fi
+}
+
+# Cluster deploy mode: the driver runs elsewhere, so an application --conf FILE that exists here is shipped with
+# spark-submit --files and named by its base name (the driver's working directory holds it).
+ship_app_conf() {
+  local i
+  for ((i = 0; i < ${#APP_ARGS[@]}; i++)); do
+    if [ "${APP_ARGS[$i]}" = --conf ] && [ $((i + 1)) -lt ${#APP_ARGS[@]} ] && [ -f "${APP_ARGS[$((i + 1))]}" ]; then
+      SUBMIT_ARGS+=(--files "${APP_ARGS[$((i + 1))]}")
+      APP_ARGS[$((i + 1))]="$(basename "${APP_ARGS[$((i + 1))]}")"
+    fi
+  done
 }
