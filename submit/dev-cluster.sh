@@ -22,9 +22,7 @@ usage() {
   exit 2
 }
 
-[ $# -ge 1 ] || usage
-ACTION="$1"
-shift
+ACTION=""
 WORKERS="${DEV_CLUSTER_WORKERS:-2}"
 CORES="${DEV_CLUSTER_CORES:-1}"
 MEMORY="${DEV_CLUSTER_MEMORY:-3g}"
@@ -40,9 +38,11 @@ while [ $# -gt 0 ]; do
     --webui-port) WEBUI_PORT="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
     -h|--help) usage ;;
-    *) echo "error: unknown option $1" >&2; usage ;;
+    start|stop|status) [ -z "$ACTION" ] || usage; ACTION="$1"; shift ;;
+    *) echo "error: unknown argument $1" >&2; usage ;;
   esac
 done
+[ -n "$ACTION" ] || usage
 for n in "$WORKERS" "$CORES" "$PORT" "$WEBUI_PORT"; do
   [[ "$n" =~ ^[0-9]+$ ]] || { echo "error: '$n' is not a number" >&2; exit 2; }
 done
