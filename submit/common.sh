@@ -167,13 +167,25 @@ require_spark_home() {
 }
 
 # Cluster deploy mode: the driver runs elsewhere, so an application --conf FILE that exists here is shipped with
-# spark-submit --files and named by its base name (the driver's working directory holds it).
-ship_app_conf() {
-  local i
+# spark-submit --files and named by its base name (the driver's working directory holds it). Further files to
+# ship are the arguments. One --files option results, merged with the user's own.
+ship_files() {
+  local files=("$@") args=() i
   for ((i = 0; i < ${#APP_ARGS[@]}; i++)); do
     if [ "${APP_ARGS[$i]}" = --conf ] && [ $((i + 1)) -lt ${#APP_ARGS[@]} ] && [ -f "${APP_ARGS[$((i + 1))]}" ]; then
-      SUBMIT_ARGS+=(--files "${APP_ARGS[$((i + 1))]}")
+      files+=("${APP_ARGS[$((i + 1))]}")
       APP_ARGS[$((i + 1))]="$(basename "${APP_ARGS[$((i + 1))]}")"
     fi
   done
+  for ((i = 0; i < ${#SUBMIT_ARGS[@]}; i++)); do
+    case "${SUBMIT_ARGS[$i]}" in
+      --files) files+=("${SUBMIT_ARGS[$((i + 1))]}"); i=$((i + 1)) ;;
+      --files=*) files+=("${SUBMIT_ARGS[$i]#--files=}") ;;
+      *) args+=("${SUBMIT_ARGS[$i]}") ;;
+    esac
+  done
+  SUBMIT_ARGS=("${args[@]}")
+  if [ ${#files[@]} -gt 0 ]; then
+    SUBMIT_ARGS+=(--files "$(IFS=,; echo "${files[*]}")")
+  fi
 }

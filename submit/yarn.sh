@@ -28,8 +28,7 @@ DEPLOY_MODE="${DEPLOY_MODE:-client}"
 case "$DEPLOY_MODE" in
   client) ;;
   cluster)
-    ship_app_conf
-    SUBMIT_ARGS+=(--files "$LOG4J_CONF")
+    ship_files "$LOG4J_CONF"
     DRIVER_LOG4J=log4j2.properties ;;
   *) echo "error: DEPLOY_MODE=$DEPLOY_MODE: expected client or cluster" >&2; exit 2 ;;
 esac
