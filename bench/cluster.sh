@@ -137,6 +137,14 @@ k=$((KILL_EPOCH + 1))
   echo "Killed: one $KILL ${DELAY} s into epoch $k. Time lost: epoch $k $(awk -v a="$(epoch_second "$WORK/disturbed.log" $k)" -v b="$(epoch_second "$WORK/cluster.log" $k)" 'BEGIN { printf "%.1f", a - b }') s, fitting $(awk -v a="$(sum "$(epoch_seconds "$WORK/disturbed.log")")" -v b="$(sum "$(epoch_seconds "$WORK/cluster.log")")" 'BEGIN { printf "%.1f", a - b }') s, wall $(awk -v a="$(cat "$WORK/disturbed.wall")" -v b="$(cat "$WORK/cluster.wall")" 'BEGIN { printf "%.1f", a - b }') s."
   echo "Data $DATA, $EPOCHS epochs, conf/nielsen.conf --workers 2 --seed 7; $(uptime | sed 's/.*load average/load average/')."
 } | tee "$WORK/summary.md"
+# dev-cluster.sh stop ends exactly what start started: the daemons and the executors in their process groups
+GROUPS_STARTED="$(cat "$CLUSTER_DIR"/pids/*.pid | paste -sd' ')"
+"${CLUSTER[@]}" stop
+for group in $GROUPS_STARTED; do
+  if pgrep -g "$group" > /dev/null; then
+    echo "FAIL: processes of group $group are still running after dev-cluster.sh stop"; failed=1
+  fi
+done
 if [ "$failed" -ne 0 ]; then
   exit 1
 fi
