@@ -86,7 +86,7 @@ DELAY="$(awk -v s="$(epoch_second "$WORK/cluster.log" $((KILL_EPOCH + 1)))" 'BEG
 start="$(now)"
 "${STANDALONE[@]}" "${TRAIN[@]}" --out "$WORK/disturbed" > "$WORK/disturbed.log" 2>&1 &
 BACKGROUND=$!
-until grep -q "^Epoch $KILL_EPOCH/" "$WORK/disturbed.log"; do
+until grep -qs "^Epoch $KILL_EPOCH/" "$WORK/disturbed.log"; do
   kill -0 "$BACKGROUND" 2>/dev/null || { echo "FAIL: the disturbed run ended early:" >&2; tail -20 "$WORK/disturbed.log" >&2; exit 1; }
   sleep 0.2
 done
