@@ -3,7 +3,7 @@
 # Worker JVMs on 127.0.0.1; each Worker launches the executors of an application as separate JVMs.
 #
 #   submit/dev-cluster.sh start [--workers N] [--cores C] [--memory M] [--port P] [--webui-port P] [--dir DIR]
-#   submit/dev-cluster.sh status [--dir DIR]
+#   submit/dev-cluster.sh status [--dir DIR]     (exit 0 while running, 3 when not)
 #   submit/dev-cluster.sh stop [--dir DIR]
 #
 # Defaults: 2 workers of 1 core and 3g each, master spark://127.0.0.1:7077, master web UI on 8080 (worker UIs
@@ -83,9 +83,14 @@ daemon() {
   echo $! > "$DIR/pids/$name.pid"
 }
 
+# The workers the master counts as alive (its web UI's JSON; without curl, the registrations in its log).
 alive_workers() {
-  curl -s --max-time 2 "http://127.0.0.1:$WEBUI_PORT/json/" 2>/dev/null \
-    | grep -o '"aliveworkers" *: *[0-9]*' | grep -o '[0-9]*$' || echo 0
+  if command -v curl > /dev/null; then
+    curl -s --max-time 2 "http://127.0.0.1:$WEBUI_PORT/json/" 2>/dev/null \
+      | grep -o '"aliveworkers" *: *[0-9]*' | grep -o '[0-9]*$' || echo 0
+  else
+    grep -c "Registering worker" "$DIR/logs/master.log" 2>/dev/null || echo 0
+  fi
 }
 
 start() {
