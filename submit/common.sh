@@ -121,7 +121,8 @@ make_spark_home() {
 # Runs spark-submit with conf/spark-defaults.conf, the application jar $1 and the Java 17 options, then
 # SUBMIT_ARGS, MASTER and APP_ARGS. With SPARK_HOME set: that installation's bin/spark-submit. Without:
 # SparkSubmit from the build's jars in this JVM (client mode), with a SPARK_HOME made from the build.
-# Environment: DRIVER_MEMORY (driver heap), OFFHEAP_MAX / PHYSICAL_MAX (the driver's ND4J off-heap limits),
+# Environment: DRIVER_MEMORY (driver heap, default 1g, fixed and pre-touched), OFFHEAP_MAX / PHYSICAL_MAX
+# (the driver's ND4J off-heap and resident-memory limits, default 2G / 5G), MALLOC_ARENA_MAX (default 4),
 # JAVA_OPTS (more driver JVM flags), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it);
 # DRIVER_LOG4J: the driver's log4j2 configuration where the driver does not run here (cluster deploy mode).
 run_spark_submit() {
@@ -129,23 +130,26 @@ run_spark_submit() {
   local driver_opts=(
     "-Dlog4j2.configurationFile=${DRIVER_LOG4J:-file:$LOG4J_CONF}"
     "-Dorg.bytedeco.javacpp.maxbytes=${OFFHEAP_MAX:-2G}"
-    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-6G}"
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-5G}"
     "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
   )
-  local cmd
+  local cmd heap="${DRIVER_MEMORY:-1g}"
   export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+  # glibc's per-thread malloc arenas (8 per core by default) let native memory creep up; Hadoop's YARN uses 4.
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-4}"
   if [ -n "${SPARK_HOME:-}" ]; then
     if [ ! -x "$SPARK_HOME/bin/spark-submit" ]; then
       echo "error: SPARK_HOME=$SPARK_HOME: no bin/spark-submit there (unset SPARK_HOME to use the build's Spark jars)" >&2
       exit 2
     fi
     cmd=("$SPARK_HOME/bin/spark-submit" --properties-file "$SPARK_DEFAULTS"
-         --driver-memory "${DRIVER_MEMORY:-4g}" --driver-java-options "${driver_opts[*]} ${JAVA_OPTS:-}")
+         --driver-memory "$heap" --driver-java-options "-Xms$heap -XX:+AlwaysPreTouch ${driver_opts[*]} ${JAVA_OPTS:-}")
   else
     make_spark_home "$MNIST_SPARK_HOME/target/spark-home"
     export SPARK_HOME="$MNIST_SPARK_HOME/target/spark-home" SPARK_SCALA_VERSION=2.12
     # shellcheck disable=SC2206
-    cmd=(java -Xmx"${DRIVER_MEMORY:-4g}" "${JAVA17_OPENS[@]}" "${driver_opts[@]}" ${JAVA_OPTS:-}
+    # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands
+    cmd=(java -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch "${JAVA17_OPENS[@]}" "${driver_opts[@]}" ${JAVA_OPTS:-}
          -cp "$MNIST_SPARK_HOME/conf:${driver_cp:-$SPARK_HOME/jars/*}"
          org.apache.spark.deploy.SparkSubmit --properties-file "$SPARK_DEFAULTS")
   fi
