@@ -93,6 +93,7 @@ spark_classpath() {
       echo "error: cannot resolve the Spark jars with $pom (see above)" >&2
       exit 1
     fi
+    touch "$out"  # Maven leaves an unchanged file as it was
   fi
   cat "$out"
 }
