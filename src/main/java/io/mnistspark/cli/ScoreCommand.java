@@ -5,7 +5,7 @@ import io.mnistspark.data.FeatureFrames;
 import io.mnistspark.data.IdxFile;
 import io.mnistspark.data.ImageFolder;
 import io.mnistspark.evaluate.EvaluationResult;
-import io.mnistspark.model.DenseNetClassificationModel;
+import io.mnistspark.ml.DenseNetClassificationModel;
 import io.mnistspark.score.Predictions;
 import io.mnistspark.score.ScoreSummary;
 import io.mnistspark.store.JsonFormat;

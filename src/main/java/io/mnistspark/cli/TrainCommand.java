@@ -2,7 +2,7 @@ package io.mnistspark.cli;
 
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.MnistDataset;
-import io.mnistspark.model.DenseNetClassifier;
+import io.mnistspark.ml.DenseNetClassifier;
 import io.mnistspark.model.ModelStore;
 import io.mnistspark.store.JsonFormat;
 import io.mnistspark.store.Provenance;

@@ -1,5 +1,6 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
+import io.mnistspark.model.ModelStore;
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.FeatureFrames;

@@ -1,4 +1,4 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
 import io.mnistspark.SharedData;
 import io.mnistspark.TestSpark;

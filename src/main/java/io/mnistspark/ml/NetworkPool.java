@@ -1,5 +1,6 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
+import io.mnistspark.model.ModelStore;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.Deque;

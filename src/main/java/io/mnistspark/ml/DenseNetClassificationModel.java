@@ -1,5 +1,6 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
+import io.mnistspark.model.ModelStore;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,4 +1,4 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
 import org.apache.spark.ml.util.Identifiable$;
 

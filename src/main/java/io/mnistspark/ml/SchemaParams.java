@@ -1,4 +1,4 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;

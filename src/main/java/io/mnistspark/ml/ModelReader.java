@@ -1,4 +1,4 @@
-package io.mnistspark.model;
+package io.mnistspark.ml;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
