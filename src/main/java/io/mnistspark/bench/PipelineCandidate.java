@@ -1,0 +1,43 @@
+package io.mnistspark.bench;
+
+import io.mnistspark.cli.SparkRuntime;
+import io.mnistspark.config.RunConfig;
+import io.mnistspark.data.MnistDataset;
+import io.mnistspark.train.DistributedTrainer;
+import io.mnistspark.train.TrainingData;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/** This project's pipeline: dl4j-spark parameter averaging, exactly as {@code train} runs it. */
+final class PipelineCandidate {
+    private PipelineCandidate() {
+    }
+
+    static BenchRun run(RunConfig config, String configName, Path data) throws IOException {
+        java.nio.file.Path scratch = Files.createTempDirectory("bench-train");
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark bench", config.spark().workers(), false)) {
+            JavaSparkContext sc = spark.context();
+            double startup = ProcessFacts.wallSeconds();
+            long setupStart = System.nanoTime();
+            MnistDataset dataset = MnistDataset.load(data, sc.hadoopConfiguration());
+            MnistDataset.TrainValidation split = dataset.split(config.training().validationSize());
+            int workers = DistributedTrainer.workers(sc, config);
+            List<BenchRun.Epoch> epochs = new ArrayList<>();
+            try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
+                double setup = ProcessFacts.secondsSince(setupStart);
+                new DistributedTrainer(sc, config, new Path(scratch.toUri())).train(distributed, (result, total) ->
+                        epochs.add(new BenchRun.Epoch(result.epoch(), result.seconds(), result.evaluationSeconds(),
+                                result.testAccuracy(), ProcessFacts.wallSeconds())));
+                return new BenchRun("pipeline", configName, data.toString(), workers, split.train().count(),
+                        startup, setup, epochs, ProcessFacts.peakRssMb(), ProcessFacts.loadAverage());
+            }
+        } finally {
+            org.apache.commons.io.FileUtils.deleteQuietly(scratch.toFile());
+        }
+    }
+}
