@@ -30,9 +30,14 @@ final class PipelineCandidate {
             List<BenchRun.Epoch> epochs = new ArrayList<>();
             try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
                 double setup = ProcessFacts.secondsSince(setupStart);
-                new DistributedTrainer(sc, config, new Path(scratch.toUri())).train(distributed, (result, total) ->
-                        epochs.add(new BenchRun.Epoch(result.epoch(), result.seconds(), result.evaluationSeconds(),
-                                result.testAccuracy(), ProcessFacts.wallSeconds())));
+                double[] cpuAtEpochEnd = {ProcessFacts.cpuSeconds()};
+                // CPU time of the whole epoch (fit and evaluation: the trainer does not report them apart)
+                new DistributedTrainer(sc, config, new Path(scratch.toUri())).train(distributed, (result, total) -> {
+                    double cpu = ProcessFacts.cpuSeconds();
+                    epochs.add(new BenchRun.Epoch(result.epoch(), result.seconds(), cpu - cpuAtEpochEnd[0],
+                            result.evaluationSeconds(), result.testAccuracy(), ProcessFacts.wallSeconds()));
+                    cpuAtEpochEnd[0] = cpu;
+                });
                 return new BenchRun("pipeline", configName, data.toString(), workers, split.train().count(),
                         startup, setup, epochs, ProcessFacts.peakRssMb(), ProcessFacts.loadAverage());
             }

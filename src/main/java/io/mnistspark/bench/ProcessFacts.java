@@ -38,6 +38,12 @@ final class ProcessFacts {
         }
     }
 
+    /** CPU seconds used by this JVM so far, all threads (Spark's executors run in it in local mode). */
+    static double cpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
+    }
+
     static double secondsSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1e9;
     }

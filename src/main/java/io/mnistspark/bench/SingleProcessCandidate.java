@@ -40,15 +40,17 @@ final class SingleProcessCandidate {
         List<BenchRun.Epoch> epochs = new ArrayList<>();
         for (int epoch = 1; epoch <= config.training().epochs(); epoch++) {
             long start = System.nanoTime();
+            double cpu = ProcessFacts.cpuSeconds();
             Iterator<DataSet> batches = MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
                     config.training().batchSize());
             while (batches.hasNext()) {
                 net.fit(batches.next());
             }
             double fit = ProcessFacts.secondsSince(start);
+            double fitCpu = ProcessFacts.cpuSeconds() - cpu;
             long evaluationStart = System.nanoTime();
             Evaluation evaluation = net.evaluate(new ListDataSetIterator<>(test));
-            epochs.add(new BenchRun.Epoch(epoch, fit, ProcessFacts.secondsSince(evaluationStart),
+            epochs.add(new BenchRun.Epoch(epoch, fit, fitCpu, ProcessFacts.secondsSince(evaluationStart),
                     evaluation.accuracy(), ProcessFacts.wallSeconds()));
         }
         return new BenchRun("dl4j-single-process", configName, data.toString(), 1, train.count(), startup, setup,

@@ -12,7 +12,7 @@ class ResultsTableTest {
     private static BenchRun run(String candidate, double fit, double... accuracies) {
         List<BenchRun.Epoch> epochs = new java.util.ArrayList<>();
         for (int i = 0; i < accuracies.length; i++) {
-            epochs.add(new BenchRun.Epoch(i + 1, fit, 0.5, accuracies[i], 10 + 10.0 * (i + 1)));
+            epochs.add(new BenchRun.Epoch(i + 1, fit, fit, 0.5, accuracies[i], 10 + 10.0 * (i + 1)));
         }
         return new BenchRun(candidate, "nielsen", "d", 1, 1000, 5, 1, epochs, 500, "0.1");
     }
