@@ -38,7 +38,7 @@ final class MlpcCandidate {
             double startup = ProcessFacts.wallSeconds();
             long setupStart = System.nanoTime();
             MnistDataset dataset = MnistDataset.load(data, sc.hadoopConfiguration());
-            LabeledImages train = dataset.split(config.training().validationSize()).train();
+            LabeledImages train = dataset.split(config.training().validationCount(dataset.train().count())).train();
             int partitions = sc.defaultParallelism();
             Dataset<Row> trainFrame = frame(session, sc, train, partitions).cache();
             Dataset<Row> testFrame = frame(session, sc, dataset.test(), partitions).cache();

@@ -3,6 +3,7 @@ package io.mnistspark.bench;
 import io.mnistspark.cli.SparkRuntime;
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.MnistDataset;
+import io.mnistspark.ml.DenseNetClassifier;
 import io.mnistspark.train.DistributedTrainer;
 import io.mnistspark.train.TrainingData;
 import org.apache.hadoop.fs.Path;
@@ -13,7 +14,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 
-/** This project's pipeline: dl4j-spark parameter averaging, exactly as {@code train} runs it. */
+/** This project's pipeline: dl4j-spark parameter averaging, through the same classifier entry point as {@code train}. */
 final class PipelineCandidate {
     private PipelineCandidate() {
     }
@@ -25,14 +26,14 @@ final class PipelineCandidate {
             double startup = ProcessFacts.wallSeconds();
             long setupStart = System.nanoTime();
             MnistDataset dataset = MnistDataset.load(data, sc.hadoopConfiguration());
-            MnistDataset.TrainValidation split = dataset.split(config.training().validationSize());
+            MnistDataset.TrainValidation split = dataset.split(config.training().validationCount(dataset.train().count()));
             int workers = DistributedTrainer.workers(sc, config);
             List<BenchRun.Epoch> epochs = new ArrayList<>();
             try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
                 double setup = ProcessFacts.secondsSince(setupStart);
                 double[] cpuAtEpochEnd = {ProcessFacts.cpuSeconds()};
                 // CPU time of the whole epoch (fit and evaluation: the trainer does not report them apart)
-                new DistributedTrainer(sc, config, new Path(scratch.toUri())).train(distributed, (result, total) -> {
+                DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, new Path(scratch.toUri()), (result, total) -> {
                     double cpu = ProcessFacts.cpuSeconds();
                     epochs.add(new BenchRun.Epoch(result.epoch(), result.seconds(), cpu - cpuAtEpochEnd[0],
                             result.evaluationSeconds(), result.testAccuracy(), ProcessFacts.wallSeconds()));

@@ -31,7 +31,7 @@ final class SingleProcessCandidate {
         double startup = ProcessFacts.wallSeconds();
         long setupStart = System.nanoTime();
         MnistDataset dataset = MnistDataset.load(data, new Configuration());
-        LabeledImages train = dataset.split(config.training().validationSize()).train();
+        LabeledImages train = dataset.split(config.training().validationCount(dataset.train().count())).train();
         List<DataSet> test = inOrder(dataset.test(), config.spark().evaluationBatchSize());
         MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), train.pixelsPerImage(),
                 IdxFile.CLASSES);
