@@ -4,6 +4,9 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
@@ -113,7 +116,11 @@ public final class MiniBatches implements AutoCloseable {
         };
     }
 
-    /** Features scaled to [0,1] (pixel / 255) and one-hot labels, as float32. */
+    /**
+     * Features scaled to [0,1] (pixel / 255) and one-hot labels, as float32. The arrays are filled with one bulk
+     * copy each: {@code Nd4j.create(float[], ...)} copies element by element, which profiled at a tenth of an
+     * epoch's time for batches of 10.
+     */
     public static DataSet toDataSet(LabeledImages images, int[] order, int from, int to) {
         int rows = to - from;
         int n = images.pixelsPerImage();
@@ -126,8 +133,14 @@ public final class MiniBatches implements AutoCloseable {
             }
             labels[r * IdxFile.CLASSES + images.label(index)] = 1f;
         }
-        return new DataSet(Nd4j.create(features, new long[]{rows, n}, 'c'),
-                Nd4j.create(labels, new long[]{rows, IdxFile.CLASSES}, 'c'));
+        return new DataSet(matrix(features, rows, n), matrix(labels, rows, IdxFile.CLASSES));
+    }
+
+    /** A rows x columns float32 matrix in row-major order holding {@code values}. */
+    static INDArray matrix(float[] values, int rows, int columns) {
+        INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
+        new FloatPointer(matrix.data().addressPointer()).put(values, 0, values.length);
+        return matrix;
     }
 
     @Override

@@ -28,4 +28,26 @@ class MiniBatchesTest {
             assertEquals(1f, first.getLabels().getRow(0).sumNumber().floatValue(), 0f);
         }
     }
+
+    @Test
+    void bulkFilledBatchesHoldEveryPixelAndLabelOfTheirImagesInOrder() {
+        LabeledImages images = IdxFixtures.learnable(37, 28, 28, 5);
+        int[] order = new int[37];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (i * 11) % 37;
+        }
+        DataSet batch = MiniBatches.toDataSet(images, order, 3, 13);
+        float[][] features = batch.getFeatures().toFloatMatrix();
+        float[][] labels = batch.getLabels().toFloatMatrix();
+        assertEquals(10, features.length);
+        for (int r = 0; r < 10; r++) {
+            int index = order[3 + r];
+            for (int p = 0; p < 784; p++) {
+                assertEquals(images.pixel(index, p) / 255f, features[r][p], 0f);
+            }
+            for (int digit = 0; digit < 10; digit++) {
+                assertEquals(digit == images.label(index) ? 1f : 0f, labels[r][digit], 0f);
+            }
+        }
+    }
 }

@@ -1,0 +1,67 @@
+package io.mnistspark.bench;
+
+import io.mnistspark.config.RunConfig;
+import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.LabeledImages;
+import io.mnistspark.data.MiniBatches;
+import io.mnistspark.data.MnistDataset;
+import io.mnistspark.model.NetworkFactory;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * The same network and the same mini-batches as the pipeline with one worker, fitted by plain DL4J
+ * {@code MultiLayerNetwork.fit} in one process: no Spark.
+ */
+final class SingleProcessCandidate {
+    private SingleProcessCandidate() {
+    }
+
+    static BenchRun run(RunConfig config, String configName, Path data) {
+        Nd4j.create(1); // loads the native backend, counted as start-up like Spark's context is
+        double startup = ProcessFacts.wallSeconds();
+        long setupStart = System.nanoTime();
+        MnistDataset dataset = MnistDataset.load(data, new Configuration());
+        LabeledImages train = dataset.split(config.training().validationCount(dataset.train().count())).train();
+        List<DataSet> test = inOrder(dataset.test(), config.spark().evaluationBatchSize());
+        MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), train.pixelsPerImage(),
+                IdxFile.CLASSES);
+        double setup = ProcessFacts.secondsSince(setupStart);
+
+        List<BenchRun.Epoch> epochs = new ArrayList<>();
+        for (int epoch = 1; epoch <= config.training().epochs(); epoch++) {
+            long start = System.nanoTime();
+            double cpu = ProcessFacts.cpuSeconds();
+            Iterator<DataSet> batches = MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
+                    config.training().batchSize());
+            while (batches.hasNext()) {
+                net.fit(batches.next());
+            }
+            double fit = ProcessFacts.secondsSince(start);
+            double fitCpu = ProcessFacts.cpuSeconds() - cpu;
+            long evaluationStart = System.nanoTime();
+            Evaluation evaluation = net.evaluate(new ListDataSetIterator<>(test));
+            epochs.add(new BenchRun.Epoch(epoch, fit, fitCpu, ProcessFacts.secondsSince(evaluationStart),
+                    evaluation.accuracy(), ProcessFacts.wallSeconds()));
+        }
+        return new BenchRun("dl4j-single-process", configName, data.toString(), 1, train.count(), startup, setup,
+                epochs, ProcessFacts.peakRssMb(), ProcessFacts.loadAverage());
+    }
+
+    private static List<DataSet> inOrder(LabeledImages images, int batchSize) {
+        List<DataSet> batches = new ArrayList<>();
+        for (int from = 0; from < images.count(); from += batchSize) {
+            batches.add(MiniBatches.toDataSet(images, null, from, Math.min(images.count(), from + batchSize)));
+        }
+        return batches;
+    }
+}
