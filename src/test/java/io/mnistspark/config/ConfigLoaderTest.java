@@ -62,6 +62,9 @@ class ConfigLoaderTest {
             RunConfig config = new ConfigLoader().file(Path.of("conf", name + ".conf")).load();
             assertTrue(config.training().epochs() >= 10, name);
         }
+        RunConfig fast = new ConfigLoader().file(Path.of("conf/fast.conf")).load();
+        assertEquals(List.of(100), fast.network().hiddenLayers());
+        assertEquals(5, fast.training().epochs());
         RunConfig relu = new ConfigLoader().file(Path.of("conf/keras-relu.conf")).load();
         assertEquals(List.of(128, 128, 128), relu.network().hiddenLayers());
         assertEquals(OutputActivation.SOFTMAX, relu.network().outputActivation());
