@@ -58,7 +58,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyShippedConfigurationLoads() {
-        for (String name : List.of("nielsen", "keras-relu", "keras-adam")) {
+        for (String name : List.of("nielsen", "keras-relu", "keras-adam", "best")) {
             RunConfig config = new ConfigLoader().file(Path.of("conf", name + ".conf")).load();
             assertTrue(config.training().epochs() >= 10, name);
         }
