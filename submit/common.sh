@@ -122,8 +122,10 @@ make_spark_home() {
 # Runs spark-submit with conf/spark-defaults.conf, the application jar $1 and the Java 17 options, then
 # SUBMIT_ARGS, MASTER and APP_ARGS. With SPARK_HOME set: that installation's bin/spark-submit. Without:
 # SparkSubmit from the build's jars in this JVM (client mode), with a SPARK_HOME made from the build.
-# Environment: DRIVER_MEMORY (driver heap, default 1g, fixed and pre-touched), OFFHEAP_MAX / PHYSICAL_MAX
-# (the driver's ND4J off-heap and resident-memory limits, default 2G / 5G), MALLOC_ARENA_MAX (default 4),
+# Environment: DRIVER_MEMORY (driver heap, default 1g, fixed and pre-touched), OFFHEAP_MAX (the driver's ND4J
+# off-heap limit, default 2G), PHYSICAL_MAX (JavaCPP's resident-memory limit for the driver, default 0: not
+# checked, because the check reads the process's resident size at every native allocation, which cost a
+# quarter of an epoch of conf/nielsen.conf; bench/README.md), MALLOC_ARENA_MAX (default 4),
 # JAVA_OPTS (more driver JVM flags), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it);
 # DRIVER_LOG4J: the driver's log4j2 configuration where the driver does not run here (cluster deploy mode).
 run_spark_submit() {
@@ -131,7 +133,7 @@ run_spark_submit() {
   local driver_opts=(
     "-Dlog4j2.configurationFile=${DRIVER_LOG4J:-file:$LOG4J_CONF}"
     "-Dorg.bytedeco.javacpp.maxbytes=${OFFHEAP_MAX:-2G}"
-    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-5G}"
+    "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-0}"
     "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
   )
   local cmd heap="${DRIVER_MEMORY:-1g}"

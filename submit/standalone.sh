@@ -6,7 +6,7 @@
 # spark-submit options go before the command, e.g. --executor-memory 4g --total-executor-cores 8.
 # Environment: MASTER (default spark://127.0.0.1:7077, the dev cluster; --master wins), SPARK_HOME (use that
 # installation's spark-submit; otherwise the build's Spark jars), DRIVER_MEMORY (default 1g), OFFHEAP_MAX
-# (driver's ND4J off-heap limit, default 2G), PHYSICAL_MAX (5G), JAVA_OPTS, MNIST_SPARK_DRY_RUN=1 (print the command only).
+# (driver's ND4J off-heap limit, default 2G), PHYSICAL_MAX (0: unchecked), JAVA_OPTS, MNIST_SPARK_DRY_RUN=1 (print the command only).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_build

@@ -41,6 +41,7 @@ final class SingleProcessCandidate {
         for (int epoch = 1; epoch <= config.training().epochs(); epoch++) {
             long start = System.nanoTime();
             double cpu = ProcessFacts.cpuSeconds();
+            NetworkFactory.applyLearningRate(net, config.network(), config.training(), epoch);
             Iterator<DataSet> batches = MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
                     config.training().batchSize());
             while (batches.hasNext()) {

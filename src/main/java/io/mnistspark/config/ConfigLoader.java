@@ -175,8 +175,10 @@ public final class ConfigLoader {
         TrainingSpec training = new TrainingSpec(
                 v.choice("training.updater", Updater.class),
                 v.positiveDouble("training.learning-rate"),
+                v.doubleInHalfOpenRange("training.learning-rate-decay", 0.0, 1.0),
                 v.doubleInRange("training.momentum", 0.0, 1.0),
                 v.nonNegativeDouble("training.l2"),
+                v.doubleInRange("training.dropout", 0.0, 1.0),
                 v.intAtLeast("training.batch-size", 1),
                 v.intAtLeast("training.epochs", 1),
                 v.longValue("training.seed"),
@@ -188,6 +190,7 @@ public final class ConfigLoader {
                 v.choice("spark.rdd-training-approach", TrainingApproach.class),
                 v.bool("spark.average-updater-state"),
                 v.intAtLeast("spark.evaluation-batch-size", 1),
+                v.choice("spark.training-loss", TrainingLoss.class),
                 v.bool("spark.training-stats"));
         CheckpointSpec checkpoint = new CheckpointSpec(
                 v.intAtLeast("checkpoint.every", 1),

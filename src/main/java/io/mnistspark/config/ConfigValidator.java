@@ -90,6 +90,15 @@ final class ConfigValidator {
         return value;
     }
 
+    double doubleInHalfOpenRange(String key, double minExclusive, double maxInclusive) {
+        String expected = "a number in (" + minExclusive + ", " + maxInclusive + "]";
+        double value = read(key, expected, config::getDouble);
+        if (!(value > minExclusive && value <= maxInclusive)) {
+            throw invalid(key, "must be " + expected);
+        }
+        return value;
+    }
+
     boolean bool(String key) {
         return read(key, "true or false", config::getBoolean);
     }

@@ -171,6 +171,10 @@ public final class DenseNetClassifier
         return setConfig("training.learning-rate", learningRate);
     }
 
+    public DenseNetClassifier setLearningRateDecay(double decay) {
+        return setConfig("training.learning-rate-decay", decay);
+    }
+
     public DenseNetClassifier setBatchSize(int batchSize) {
         return setConfig("training.batch-size", batchSize);
     }

@@ -63,16 +63,37 @@ public final class NetworkFactory {
         NeuralNetConfiguration.ListBuilder layers = builder.list();
         int previous = inputs;
         int index = 0;
+        // DL4J applies a layer's dropout to its input: every layer after a hidden one drops that layer's units
+        double retain = 1.0 - training.dropout();
         for (int size : network.hiddenLayers()) {
-            layers.layer(index++, new DenseLayer.Builder().nIn(previous).nOut(size)
-                    .activation(activation(network.activation())).build());
+            DenseLayer.Builder dense = new DenseLayer.Builder().nIn(previous).nOut(size)
+                    .activation(activation(network.activation()));
+            if (index > 0 && retain < 1.0) {
+                dense.dropOut(retain);
+            }
+            layers.layer(index++, dense.build());
             previous = size;
         }
-        layers.layer(index, new OutputLayer.Builder(lossFunction(network))
+        OutputLayer.Builder output = new OutputLayer.Builder(lossFunction(network))
                 .nIn(previous).nOut(classes)
-                .activation(network.outputActivation() == OutputActivation.SOFTMAX ? Activation.SOFTMAX : Activation.SIGMOID)
-                .build());
+                .activation(network.outputActivation() == OutputActivation.SOFTMAX ? Activation.SOFTMAX : Activation.SIGMOID);
+        if (index > 0 && retain < 1.0) {
+            output.dropOut(retain);
+        }
+        layers.layer(index, output.build());
         return layers.build();
+    }
+
+    /**
+     * Sets the learning rate epoch {@code epoch} trains with ({@code training.learning-rate-decay}), halved for the
+     * quadratic cost as in {@link #configuration}. Nothing changes while the decay is 1. Under Spark the workers
+     * take the configuration from the driver's network at every averaging round, so this reaches them too.
+     */
+    public static void applyLearningRate(MultiLayerNetwork net, NetworkSpec network, TrainingSpec training, int epoch) {
+        if (training.learningRateDecay() < 1.0) {
+            double lossScale = network.loss() == Loss.QUADRATIC ? 2.0 : 1.0;
+            net.setLearningRate(training.learningRate(epoch) / lossScale);
+        }
     }
 
     /** Multiplies DL4J's score to give the configured cost (Nielsen's C for the quadratic cost). */

@@ -1,6 +1,7 @@
 package io.mnistspark.train;
 
 import io.mnistspark.config.RunConfig;
+import io.mnistspark.config.TrainingLoss;
 import io.mnistspark.data.IdxFile;
 import io.mnistspark.evaluate.EvaluationResult;
 import io.mnistspark.evaluate.Evaluator;
@@ -10,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -67,7 +69,11 @@ public final class DistributedTrainer {
             SplitRandomness.restore(master, from.splitRandomness());
         }
         LongAccumulator fitted = sc.sc().longAccumulator("examples fitted");
-        master.addHook(new ExampleCounter(fitted));
+        DoubleAccumulator lossTimesExamples = sc.sc().doubleAccumulator("fitted loss x examples");
+        master.addHook(new ExampleCounter(fitted, lossTimesExamples));
+        if (config.training().dropout() > 0) {
+            master.addHook(new DropoutSeeder(config.training().seed()));
+        }
         SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, initial, master);
         List<AveragingTimes> averaging = new ArrayList<>();
         int evaluationBatch = config.spark().evaluationBatchSize();
@@ -89,6 +95,9 @@ public final class DistributedTrainer {
             listener.epochStarted(progress);
             JavaRDD<DataSet> batches = data.train().epoch(config.training().seed(), epoch, config.training().batchSize())
                     .persist(StorageLevel.MEMORY_ONLY());
+            NetworkFactory.applyLearningRate(network.getNetwork(), config.network(), config.training(), epoch);
+            long examplesBefore = fitted.value();
+            double lossBefore = lossTimesExamples.value();
             try {
                 network.fit(batches);
             } finally {
@@ -104,8 +113,10 @@ public final class DistributedTrainer {
             }
 
             long evaluationStart = System.nanoTime();
-            double trainLoss = trainingLoss(network, trainInOrder, evaluationBatch) * lossScale;
-            TrainingDivergedException.check(epoch, trainLoss, network.getNetwork(), config.training().learningRate(),
+            double trainLoss = lossScale * (config.spark().trainingLoss() == TrainingLoss.RUNNING
+                    ? (lossTimesExamples.value() - lossBefore) / (fitted.value() - examplesBefore)
+                    : trainingLoss(network, trainInOrder, evaluationBatch));
+            TrainingDivergedException.check(epoch, trainLoss, network.getNetwork(), config.training().learningRate(epoch),
                     lastCheckpoint);
             Double validationAccuracy = validation == null ? null
                     : evaluator.evaluate(network, validation).accuracy();

@@ -138,6 +138,26 @@ class NetworkFactoryTest {
     }
 
     @Test
+    void dropoutDropsHiddenUnitsWhileTrainingOnly() {
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, INPUTS);
+        MultiLayerNetwork dropping = NetworkFactory.create(configWithDropout("0.5").network(),
+                configWithDropout("0.5").training(), INPUTS, CLASSES);
+        assertEquals(null, dropping.getLayer(0).conf().getLayer().getIDropout(), "the inputs are kept");
+        assertTrue(dropping.getLayer(1).conf().getLayer().getIDropout() != null, "the hidden units are dropped");
+        assertEquals(dropping.output(x, false), dropping.output(x, false), "no dropout at evaluation");
+        assertTrue(!dropping.output(x, true).equals(dropping.output(x, true)), "a new mask every training pass");
+
+        MultiLayerNetwork keeping = NetworkFactory.create(configWithDropout("0").network(),
+                configWithDropout("0").training(), INPUTS, CLASSES);
+        assertEquals(keeping.output(x, false), keeping.output(x, true), "dropout 0 changes nothing");
+    }
+
+    private static RunConfig configWithDropout(String dropout) {
+        return new ConfigLoader().override("network.hidden-layers", "[200]")
+                .override("training.dropout", dropout).load();
+    }
+
+    @Test
     void quadraticCostIsReportedAsNielsensC() {
         RunConfig config = new ConfigLoader().override("network.hidden-layers", "[]").load();
         MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), 2, CLASSES);

@@ -20,6 +20,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * With one worker, parameter averaging on Spark is plain SGD: the distributed run and a single-process
@@ -34,22 +35,10 @@ class SingleWorkerEquivalenceTest {
     void oneWorkerOnSparkEqualsSingleProcessFit() {
         LabeledImages train = IdxFixtures.learnable(400, 8, 8, 3);
         LabeledImages test = IdxFixtures.learnable(50, 8, 8, 4);
-        RunConfig config = new ConfigLoader()
-                .override("network.hidden-layers", "[16]")
-                .override("training.learning-rate", "0.5")
-                .override("training.epochs", "2")
-                .override("spark.workers", "1")
-                // one averaging split per epoch: all 40 mini-batches run in order on the one worker
-                .override("spark.averaging-frequency", "1000")
-                .load();
+        RunConfig config = oneWorker().override("training.epochs", "2").load();
         int batch = config.training().batchSize();
 
-        TrainingOutcome spark;
-        try (TrainingData data = new TrainingData(MiniBatches.distribute(TestSpark.context(), train, 1), null,
-                MiniBatches.distribute(TestSpark.context(), test, 1), train.pixelsPerImage())) {
-            spark = new DistributedTrainer(TestSpark.context(), config, new Path(dir.toUri()))
-                    .train(data, (result, total) -> { });
-        }
+        TrainingOutcome spark = trainOnSpark(config, train, test, 1);
 
         MultiLayerNetwork single = NetworkFactory.create(config.network(), config.training(),
                 train.pixelsPerImage(), IdxFile.CLASSES);
@@ -66,6 +55,103 @@ class SingleWorkerEquivalenceTest {
         assertFalse(java.util.Arrays.equals(initial, expected), "training must change the parameters");
         assertArrayEquals(expected, spark.network().params().toFloatVector());
         assertEquals(2, spark.history().size());
+    }
+
+    @Test
+    void learningRateDecayReachesTheSparkWorkersEveryEpoch() {
+        LabeledImages train = IdxFixtures.learnable(400, 8, 8, 3);
+        LabeledImages test = IdxFixtures.learnable(50, 8, 8, 4);
+        RunConfig config = oneWorker().override("training.learning-rate-decay", "0.5")
+                .override("training.epochs", "3").load();
+        assertEquals(0.125, config.training().learningRate(3), 1e-12);
+
+        TrainingOutcome spark = trainOnSpark(config, train, test, 1);
+
+        // single process, the rate set by hand: 0.5, 0.25, 0.125 (DL4J's rate is half of it for the quadratic cost)
+        MultiLayerNetwork decayed = NetworkFactory.create(config.network(), config.training(),
+                train.pixelsPerImage(), IdxFile.CLASSES);
+        MultiLayerNetwork constant = NetworkFactory.create(config.network(), config.training(),
+                train.pixelsPerImage(), IdxFile.CLASSES);
+        double[] rates = {0.5, 0.25, 0.125};
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            decayed.setLearningRate(rates[epoch - 1] / 2);
+            for (DataSet ds : list(MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
+                    config.training().batchSize()))) {
+                decayed.fit(ds);
+                constant.fit(ds.copy());
+            }
+        }
+        assertArrayEquals(decayed.params().toFloatVector(), spark.network().params().toFloatVector());
+        assertFalse(java.util.Arrays.equals(constant.params().toFloatVector(), spark.network().params().toFloatVector()),
+                "the decay must change the result");
+    }
+
+    @Test
+    void runningTrainingLossIsTheMeanLossOfTheFittedMiniBatches() {
+        LabeledImages train = IdxFixtures.learnable(400, 8, 8, 3);
+        LabeledImages test = IdxFixtures.learnable(50, 8, 8, 4);
+        RunConfig config = oneWorker().override("training.epochs", "2").override("spark.training-loss", "running").load();
+        TrainingOutcome spark = trainOnSpark(config, train, test, 1);
+
+        MultiLayerNetwork single = NetworkFactory.create(config.network(), config.training(),
+                train.pixelsPerImage(), IdxFile.CLASSES);
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            double sum = 0;
+            int examples = 0;
+            for (DataSet ds : list(MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
+                    config.training().batchSize()))) {
+                single.fit(ds);
+                sum += single.score() * ds.numExamples(); // the step's loss, computed before its update
+                examples += ds.numExamples();
+            }
+            double expected = sum / examples * NetworkFactory.reportedLossScale(config.network());
+            assertEquals(expected, spark.history().get(epoch - 1).trainLoss(), 1e-9 * expected, "epoch " + epoch);
+        }
+        assertTrue(spark.history().get(1).trainLoss() < spark.history().get(0).trainLoss(), "the loss falls");
+    }
+
+    @Test
+    void dropoutRunsRepeatForTheSameSeed() {
+        LabeledImages train = IdxFixtures.learnable(400, 8, 8, 3);
+        LabeledImages test = IdxFixtures.learnable(50, 8, 8, 4);
+        float[] first = trainedParameters(twoWorkersWithDropout("12345"), train, test);
+        float[] second = trainedParameters(twoWorkersWithDropout("12345"), train, test);
+        assertArrayEquals(first, second, "the same seed must give the same dropout masks");
+        float[] otherSeed = trainedParameters(twoWorkersWithDropout("7"), train, test);
+        assertFalse(java.util.Arrays.equals(first, otherSeed));
+    }
+
+    /** One worker, one averaging split per epoch: all 40 mini-batches run in order on it. */
+    private static ConfigLoader oneWorker() {
+        return new ConfigLoader()
+                .override("network.hidden-layers", "[16]")
+                .override("training.learning-rate", "0.5")
+                .override("spark.workers", "1")
+                .override("spark.averaging-frequency", "1000");
+    }
+
+    private static RunConfig twoWorkersWithDropout(String seed) {
+        return new ConfigLoader()
+                .override("network.hidden-layers", "[32]")
+                .override("training.dropout", "0.5")
+                .override("training.learning-rate", "0.5")
+                .override("training.epochs", "2")
+                .override("training.seed", seed)
+                .override("spark.workers", "2")
+                .override("spark.averaging-frequency", "5")
+                .load();
+    }
+
+    private float[] trainedParameters(RunConfig config, LabeledImages train, LabeledImages test) {
+        return trainOnSpark(config, train, test, 2).network().params().toFloatVector();
+    }
+
+    private TrainingOutcome trainOnSpark(RunConfig config, LabeledImages train, LabeledImages test, int partitions) {
+        try (TrainingData data = new TrainingData(MiniBatches.distribute(TestSpark.context(), train, partitions), null,
+                MiniBatches.distribute(TestSpark.context(), test, partitions), train.pixelsPerImage())) {
+            return new DistributedTrainer(TestSpark.context(), config, new Path(dir.toUri()))
+                    .train(data, (result, total) -> { });
+        }
     }
 
     @Test
