@@ -214,7 +214,7 @@ public final class IterationProfile implements Callable<Integer> {
 
     /**
      * One SGD step of a 1-hidden-layer sigmoid network with the quadratic cost, written out with preallocated
-     * arrays and in-place ND4J calls (19 native calls), on copies of the network's parameters: how fast ND4J
+     * arrays and ND4J calls, most in place (27 native calls), on copies of the network's parameters: how fast ND4J
      * can go when nothing but the math is executed.
      */
     private static final class ManualStep {
