@@ -16,11 +16,12 @@ import java.util.Map;
 
 /**
  * Samples the stack of the thread running DL4J fit steps with Java Flight Recorder (every millisecond, Java and
- * native-method samples) and sorts each sample into the {@link Cost} its innermost recognised frame belongs to.
+ * native-method samples) and sorts each sample into the first {@link Cost}, in the enum's order, that a frame of
+ * its stack shows (so an allocation made to build a shape descriptor counts as the descriptor's).
  * The shares times the measured microseconds of a step say where each part of a step goes.
  */
 final class FitStepSamples {
-    /** What a sample of a fit step was doing, from its innermost frame that says so. */
+    /** Why a sample of a fit step was spending its time; earlier constants win over later ones. */
     enum Cost {
         SHAPE_DESCRIPTORS("shape and TAD descriptors of the operands (native buffers built per call)"),
         OP_CONTEXT("setting up each operation's native context (inputs, outputs, arguments)"),

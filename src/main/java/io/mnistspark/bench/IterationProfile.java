@@ -94,11 +94,11 @@ public final class IterationProfile implements Callable<Integer> {
             layers.setTrainingWorkspaceMode(WorkspaceMode.NONE);
             layers.setInferenceWorkspaceMode(WorkspaceMode.NONE);
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(layers);
-        net.init();
         if (threads > 1) {
             return parallelFits(layers, batches);
         }
+        MultiLayerNetwork net = new MultiLayerNetwork(layers);
+        net.init();
 
         Map<String, Double> micros = new LinkedHashMap<>();
         for (int round = 0; round < 2; round++) { // the first round warms the JIT up
@@ -109,8 +109,10 @@ public final class IterationProfile implements Callable<Integer> {
                 net.computeGradientAndScore();
             }));
             micros.put("forward pass only (output)", perStep(batches, b -> net.output(b.getFeatures())));
-            ManualStep manual = new ManualStep(net, config.training().learningRate() / 2);
-            micros.put("the same SGD step as the fewest ND4J calls", perStep(batches, manual::step));
+            if (ManualStep.models(config)) {
+                ManualStep manual = new ManualStep(net, config.training().learningRate() / 2);
+                micros.put("the same SGD step as the fewest ND4J calls", perStep(batches, manual::step));
+            }
             INDArray small = Nd4j.rand(DataType.FLOAT, 10, 30);
             micros.put("one near-empty native call (10x30 addi)", perStep(batches, b -> small.addi(1e-9f)));
             INDArray w = net.getLayer(0).getParam("W");
@@ -230,6 +232,16 @@ public final class IterationProfile implements Callable<Integer> {
         private INDArray gw1;
         private INDArray gw2;
         private int rows = -1;
+
+        /** The networks this step is written for: one sigmoid hidden layer, the quadratic cost, plain SGD. */
+        static boolean models(RunConfig config) {
+            return config.network().hiddenLayers().size() == 1
+                    && config.network().activation() == io.mnistspark.config.HiddenActivation.SIGMOID
+                    && config.network().outputActivation() == io.mnistspark.config.OutputActivation.SIGMOID
+                    && config.network().loss() == io.mnistspark.config.Loss.QUADRATIC
+                    && config.training().updater() == io.mnistspark.config.Updater.SGD
+                    && config.training().l2() == 0 && config.training().dropout() == 0;
+        }
 
         ManualStep(MultiLayerNetwork net, double learningRate) {
             w1 = net.getLayer(0).getParam("W").dup();

@@ -49,7 +49,7 @@ public final class NetworkFactory {
 
     public static MultiLayerConfiguration configuration(NetworkSpec network, TrainingSpec training, int inputs,
                                                         int classes) {
-        double lossScale = network.loss() == Loss.QUADRATIC ? 2.0 : 1.0;
+        double lossScale = gradientScale(network);
         NeuralNetConfiguration.Builder builder = new NeuralNetConfiguration.Builder()
                 .seed(training.seed())
                 .dataType(DataType.FLOAT)
@@ -91,14 +91,18 @@ public final class NetworkFactory {
      */
     public static void applyLearningRate(MultiLayerNetwork net, NetworkSpec network, TrainingSpec training, int epoch) {
         if (training.learningRateDecay() < 1.0) {
-            double lossScale = network.loss() == Loss.QUADRATIC ? 2.0 : 1.0;
-            net.setLearningRate(training.learningRate(epoch) / lossScale);
+            net.setLearningRate(training.learningRate(epoch) / gradientScale(network));
         }
     }
 
     /** Multiplies DL4J's score to give the configured cost (Nielsen's C for the quadratic cost). */
     public static double reportedLossScale(NetworkSpec network) {
-        return network.loss() == Loss.QUADRATIC ? 0.5 : 1.0;
+        return 1.0 / gradientScale(network);
+    }
+
+    /** DL4J's loss over the configured cost: LossL2 is twice Nielsen's quadratic cost, the others are it. */
+    private static double gradientScale(NetworkSpec network) {
+        return network.loss() == Loss.QUADRATIC ? 2.0 : 1.0;
     }
 
     private static ILossFunction lossFunction(NetworkSpec network) {
