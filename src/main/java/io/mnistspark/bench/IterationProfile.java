@@ -2,10 +2,7 @@ package io.mnistspark.bench;
 
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.IdxFile;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
-import io.mnistspark.data.MnistDataset;
 import io.mnistspark.model.NetworkFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -81,15 +78,15 @@ public final class IterationProfile implements Callable<Integer> {
         if (noPeriodicGc) {
             Nd4j.getMemoryManager().togglePeriodicGc(false);
         }
-        MnistDataset dataset = MnistDataset.load(new Path(data), new Configuration());
-        LabeledImages train = dataset.split(config.training().validationCount(dataset.train().count())).train();
+        LocalMnist mnist = LocalMnist.read(new Path(data), config, new Configuration());
+        LabeledImages train = mnist.train();
         List<DataSet> batches = new ArrayList<>();
-        Iterator<DataSet> it = MiniBatches.shuffledBatches(train, 1, 1, 0, config.training().batchSize());
+        Iterator<DataSet> it = LocalMnist.epochBatches(train, config, 1, mnist.classes()).iterator();
         while (it.hasNext() && batches.size() < iterations) {
             batches.add(it.next());
         }
         MultiLayerConfiguration layers = NetworkFactory.configuration(config.network(), config.training(),
-                train.pixelsPerImage(), IdxFile.CLASSES);
+                train.pixelsPerImage(), mnist.classes());
         if (workspaces.equals("none")) {
             layers.setTrainingWorkspaceMode(WorkspaceMode.NONE);
             layers.setInferenceWorkspaceMode(WorkspaceMode.NONE);

@@ -2,9 +2,7 @@ package io.mnistspark.bench;
 
 import io.mnistspark.cli.SparkRuntime;
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.IdxFile;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MnistDataset;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -37,8 +35,8 @@ final class MlpcCandidate {
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             double startup = ProcessFacts.wallSeconds();
             long setupStart = System.nanoTime();
-            MnistDataset dataset = MnistDataset.load(data, sc.hadoopConfiguration());
-            LabeledImages train = dataset.split(config.training().validationCount(dataset.train().count())).train();
+            LocalMnist dataset = LocalMnist.read(data, config, sc.hadoopConfiguration());
+            LabeledImages train = dataset.train();
             int partitions = sc.defaultParallelism();
             Dataset<Row> trainFrame = frame(session, sc, train, partitions).cache();
             Dataset<Row> testFrame = frame(session, sc, dataset.test(), partitions).cache();
@@ -51,7 +49,7 @@ final class MlpcCandidate {
             for (int i = 0; i < config.network().hiddenLayers().size(); i++) {
                 layers[i + 1] = config.network().hiddenLayers().get(i);
             }
-            layers[layers.length - 1] = IdxFile.CLASSES;
+            layers[layers.length - 1] = dataset.classes();
             long start = System.nanoTime();
             double cpu = ProcessFacts.cpuSeconds();
             MultilayerPerceptronClassificationModel model = new MultilayerPerceptronClassifier()

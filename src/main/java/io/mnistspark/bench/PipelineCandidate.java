@@ -25,11 +25,11 @@ final class PipelineCandidate {
             JavaSparkContext sc = spark.context();
             double startup = ProcessFacts.wallSeconds();
             long setupStart = System.nanoTime();
-            MnistDataset dataset = MnistDataset.load(data, sc.hadoopConfiguration());
-            MnistDataset.TrainValidation split = dataset.split(config.training().validationCount(dataset.train().count()));
+            MnistDataset dataset = MnistDataset.open(data, sc.hadoopConfiguration());
             int workers = DistributedTrainer.workers(sc, config);
             List<BenchRun.Epoch> epochs = new ArrayList<>();
-            try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers)) {
+            try (TrainingData distributed = TrainingData.read(sc, dataset,
+                    config.training().validationCount(dataset.train().count()), config.network().classes())) {
                 double setup = ProcessFacts.secondsSince(setupStart);
                 double[] cpuAtEpochEnd = {ProcessFacts.cpuSeconds()};
                 // CPU time of the whole epoch (fit and evaluation: the trainer does not report them apart)
@@ -39,7 +39,7 @@ final class PipelineCandidate {
                             result.evaluationSeconds(), result.testAccuracy(), ProcessFacts.wallSeconds()));
                     cpuAtEpochEnd[0] = cpu;
                 });
-                return new BenchRun("pipeline", configName, data.toString(), workers, split.train().count(),
+                return new BenchRun("pipeline", configName, data.toString(), workers, (int) distributed.train().count(),
                         startup, setup, epochs, ProcessFacts.peakRssMb(), ProcessFacts.loadAverage());
             }
         } finally {

@@ -1,10 +1,8 @@
 package io.mnistspark.bench;
 
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.Batches;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
-import io.mnistspark.data.MnistDataset;
 import io.mnistspark.model.NetworkFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -30,11 +28,12 @@ final class SingleProcessCandidate {
         Nd4j.create(1); // loads the native backend, counted as start-up like Spark's context is
         double startup = ProcessFacts.wallSeconds();
         long setupStart = System.nanoTime();
-        MnistDataset dataset = MnistDataset.load(data, new Configuration());
-        LabeledImages train = dataset.split(config.training().validationCount(dataset.train().count())).train();
-        List<DataSet> test = inOrder(dataset.test(), config.spark().evaluationBatchSize());
+        LocalMnist mnist = LocalMnist.read(data, config, new Configuration());
+        LabeledImages train = mnist.train();
+        int classes = mnist.classes();
+        List<DataSet> test = inOrder(mnist.test(), config.spark().evaluationBatchSize(), classes);
         MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), train.pixelsPerImage(),
-                IdxFile.CLASSES);
+                classes);
         double setup = ProcessFacts.secondsSince(setupStart);
 
         List<BenchRun.Epoch> epochs = new ArrayList<>();
@@ -42,8 +41,7 @@ final class SingleProcessCandidate {
             long start = System.nanoTime();
             double cpu = ProcessFacts.cpuSeconds();
             NetworkFactory.applyLearningRate(net, config.network(), config.training(), epoch);
-            Iterator<DataSet> batches = MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
-                    config.training().batchSize());
+            Iterator<DataSet> batches = LocalMnist.epochBatches(train, config, epoch, classes).iterator();
             while (batches.hasNext()) {
                 net.fit(batches.next());
             }
@@ -58,10 +56,10 @@ final class SingleProcessCandidate {
                 epochs, ProcessFacts.peakRssMb(), ProcessFacts.loadAverage());
     }
 
-    private static List<DataSet> inOrder(LabeledImages images, int batchSize) {
+    private static List<DataSet> inOrder(LabeledImages images, int batchSize, int classes) {
         List<DataSet> batches = new ArrayList<>();
         for (int from = 0; from < images.count(); from += batchSize) {
-            batches.add(MiniBatches.toDataSet(images, null, from, Math.min(images.count(), from + batchSize)));
+            batches.add(Batches.toDataSet(images, null, from, Math.min(images.count(), from + batchSize), classes));
         }
         return batches;
     }

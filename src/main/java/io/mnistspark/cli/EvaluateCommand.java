@@ -2,10 +2,8 @@ package io.mnistspark.cli;
 
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.IdxFile;
-import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
-import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.IdxPair;
+import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.MnistFiles;
 import io.mnistspark.evaluate.EvaluationResult;
 import io.mnistspark.evaluate.Evaluator;
@@ -69,15 +67,17 @@ final class EvaluateCommand implements Callable<Integer> {
             RunDirectory run = out == null ? null : RunDirectory.open(new Path(out), hadoop, overwrite);
             try {
                 MnistFiles files = MnistFiles.in(new Path(data), hadoop);
-                LabeledImages test = MnistDataset.pair(files.testImages(), files.testLabels(), hadoop);
-                MultiLayerNetwork net = ModelStore.load(modelPath, hadoop, test.pixelsPerImage(), IdxFile.CLASSES);
+                IdxPair test = IdxPair.read(files.testImages(), files.testLabels(), hadoop);
+                MultiLayerNetwork net = ModelStore.load(modelPath, hadoop, test.pixelsPerImage(), 0);
+                int classes = ModelStore.classes(net);
                 int workers = DistributedTrainer.workers(sc, config);
                 EvaluationResult result;
-                try (MiniBatches batches = MiniBatches.distribute(sc, test, workers)) {
+                try (ImageBlocks blocks = ImageBlocks.readIdx(sc, test, new long[]{0}, new long[]{test.count()}).get(0)) {
+                    blocks.labelCounts(sc, classes, modelPath + " predicts " + classes + " classes");
                     SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, net,
                             TrainingMasters.create(config.spark(), config.training(), workers, null));
                     int batchSize = config.spark().evaluationBatchSize();
-                    result = new Evaluator(IdxFile.CLASSES, batchSize).evaluate(network, batches.inOrder(batchSize));
+                    result = new Evaluator(classes, batchSize).evaluate(network, blocks.inOrder(batchSize, classes));
                 }
                 spec.commandLine().getOut().println("Test accuracy: " + result.summary());
                 if (run != null) {

@@ -1,9 +1,8 @@
 package io.mnistspark.cli;
 
 import io.mnistspark.InvalidInputException;
-import io.mnistspark.data.IdxFile;
-import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.IdxPair;
+import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.MnistFiles;
 import io.mnistspark.evaluate.Misclassified;
 import io.mnistspark.model.ModelStore;
@@ -13,6 +12,7 @@ import io.mnistspark.store.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code report}: (re)writes {@code report.html} of a finished run from its metrics.json, model and test files,
- * without Spark and without retraining.
+ * without retraining (the executors of a local Spark find the misclassified test images).
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "Write OUT/report.html (learning curves, confusion matrix, misclassified digits, timing, "
@@ -36,6 +36,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR",
             description = "MNIST-format directory with the run's test files (default: the t10k-* paths recorded in metrics.json).")
     String data;
+
+    @picocli.CommandLine.ParentCommand
+    Main main;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -56,22 +59,26 @@ final class ReportCommand implements Callable<Integer> {
         }
         finished.checkRecordedChecksum(images, hadoop);
         finished.checkRecordedChecksum(labels, hadoop);
-        LabeledImages test = MnistDataset.pair(images, labels, hadoop);
+        IdxPair test = IdxPair.read(images, labels, hadoop);
         long recordedTotal = finished.metrics().at("/test/total").asLong();
         if (test.count() != recordedTotal) {
             throw new InvalidInputException(images + ": holds " + test.count() + " test images, but the run was tested on "
                     + recordedTotal + " (" + finished.metricsPath() + "); pass --data DIR with the run's test files");
         }
-        MultiLayerNetwork network = ModelStore.load(finished.model(), hadoop, test.pixelsPerImage(), IdxFile.CLASSES);
+        MultiLayerNetwork network = ModelStore.load(finished.model(), hadoop, test.pixelsPerImage(), 0);
         int batchSize = finished.metrics().at("/config/spark/evaluation-batch-size").asInt(1000);
 
-        RunDirectory directory = RunDirectory.open(finished.root(), hadoop, true);
-        try {
-            write(directory, finished.metricsJson(), network, test, batchSize, "report");
-            directory.commit();
-        } catch (RuntimeException | Error e) {
-            directory.abort();
-            throw e;
+        try (SparkRuntime spark = SparkRuntime.start("mnist-spark report", 0, main != null && main.verbose)) {
+            JavaSparkContext sc = spark.context();
+            RunDirectory directory = RunDirectory.open(finished.root(), sc.hadoopConfiguration(), true);
+            try (ImageBlocks blocks = ImageBlocks.readIdx(sc, test, new long[]{0}, new long[]{test.count()}).get(0)) {
+                blocks.labelCounts(sc, ModelStore.classes(network), "the model predicts " + ModelStore.classes(network) + " classes");
+                write(sc, directory, finished.metricsJson(), network, blocks, batchSize, "report");
+                directory.commit();
+            } catch (RuntimeException | Error e) {
+                directory.abort();
+                throw e;
+            }
         }
         spec.commandLine().getOut().println("Wrote " + new Path(finished.root(), ReportWriter.PAGE));
         return Main.OK;
@@ -82,10 +89,10 @@ final class ReportCommand implements Callable<Integer> {
      * warning (the model and metrics of a finished training are never given up for it); {@code report --run}
      * can write it later.
      */
-    static void writeAfterTraining(RunDirectory run, String metricsJson, MultiLayerNetwork network, LabeledImages test,
-                                   int batchSize, java.io.PrintWriter err) {
+    static void writeAfterTraining(JavaSparkContext sc, RunDirectory run, String metricsJson, MultiLayerNetwork network,
+                                   ImageBlocks test, int batchSize, java.io.PrintWriter err) {
         try {
-            write(run, metricsJson, network, test, batchSize, "train");
+            write(sc, run, metricsJson, network, test, batchSize, "train");
         } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
             err.println("warning: report.html not written (" + e + "); write it later with: report --run " + run.root());
             err.flush();
@@ -93,9 +100,9 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Stages report.html and its charts in {@code run}; {@code command} names who wrote it (train, report). */
-    static void write(RunDirectory run, String metricsJson, MultiLayerNetwork network, LabeledImages test,
-                      int batchSize, String command) {
-        Misclassified gallery = Misclassified.find(network, test, ReportWriter.GALLERY_SIZE, batchSize);
+    static void write(JavaSparkContext sc, RunDirectory run, String metricsJson, MultiLayerNetwork network,
+                      ImageBlocks test, int batchSize, String command) {
+        Misclassified gallery = Misclassified.find(sc, network, test, ReportWriter.GALLERY_SIZE, batchSize);
         ReportWriter.write(run, metricsJson, gallery, test.pixelsPerImage(), "Written by mnist-spark " + command
                 + " at " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ".");
     }

@@ -2,7 +2,8 @@ package io.mnistspark.cli;
 
 import io.mnistspark.InvalidInputException;
 import io.mnistspark.data.FeatureFrames;
-import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.IdxPair;
+import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.ImageFolder;
 import io.mnistspark.evaluate.EvaluationResult;
 import io.mnistspark.ml.DenseNetClassificationModel;
@@ -91,10 +92,6 @@ final class ScoreCommand implements Callable<Integer> {
         Configuration preflight = SparkHadoopUtil.get().newConfiguration(new SparkConf());
         DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(new Path(model), preflight)
                 .setScoringBatchSize(batchSize);
-        if (classifier.numClasses() != IdxFile.CLASSES) {
-            throw new InvalidInputException(model + ": the model has " + classifier.numClasses()
-                    + " outputs, expected " + IdxFile.CLASSES + " classes");
-        }
         Path inputPath = new Path(input);
         boolean folder = isDirectory(inputPath, preflight);
         if (folder && labels != null) {
@@ -126,7 +123,7 @@ final class ScoreCommand implements Callable<Integer> {
                     rejected = decoded.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
                     id = "path";
                 } else {
-                    features = idxFeatures(session, inputPath, classifier.numFeatures(), hadoop);
+                    features = idxFeatures(session, inputPath, classifier.numFeatures(), classifier.numClasses(), hadoop);
                     rejected = session.createDataFrame(List.of(), FeatureFrames.decodedSchema())
                             .select(col("path"), col("error").as("reason"));
                     id = FeatureFrames.INDEX;
@@ -164,22 +161,19 @@ final class ScoreCommand implements Callable<Integer> {
         }
     }
 
-    private Dataset<Row> idxFeatures(SparkSession session, Path path, int modelInputs, Configuration hadoop) {
-        IdxFile.Images images = IdxFile.readImages(path, hadoop);
-        int pixels = images.rows() * images.columns();
-        if (pixels != modelInputs) {
-            throw new InvalidInputException(path + ": images of " + images.rows() + "x" + images.columns()
-                    + " have " + pixels + " pixels, but the model " + model + " takes " + modelInputs + " inputs");
+    /** The IDX input as rows, read by the executors; labels outside the model's classes fail there. */
+    private Dataset<Row> idxFeatures(SparkSession session, Path path, int modelInputs, int classes, Configuration hadoop) {
+        IdxPair pair = IdxPair.read(path, labels == null ? null : new Path(labels), hadoop);
+        if (pair.pixelsPerImage() != modelInputs) {
+            throw new InvalidInputException(path + ": images of " + pair.rows() + "x" + pair.columns()
+                    + " have " + pair.pixelsPerImage() + " pixels, but the model " + model + " takes " + modelInputs + " inputs");
         }
-        byte[] labelBytes = null;
-        if (labels != null) {
-            labelBytes = IdxFile.readLabels(new Path(labels), hadoop);
-            if (labelBytes.length != images.count()) {
-                throw new InvalidInputException(labels + ": holds " + labelBytes.length + " labels but " + path
-                        + " holds " + images.count() + " images");
-            }
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+        ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{pair.count()}).get(0);
+        if (pair.labelled()) {
+            blocks.labelCounts(sc, classes, "the model " + model + " predicts " + classes + " classes");
         }
-        return FeatureFrames.fromIdx(session, images, labelBytes);
+        return FeatureFrames.fromBlocks(session, blocks, pair.labelled());
     }
 
     private void write(Dataset<Row> frame, Path path) {

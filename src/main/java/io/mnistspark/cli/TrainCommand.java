@@ -87,21 +87,18 @@ final class TrainCommand implements Callable<Integer> {
             RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resumption != null);
             try {
                 long t = System.nanoTime();
-                MnistDataset dataset = MnistDataset.load(dataPath, sc.hadoopConfiguration());
-                phases.put("load_data", seconds(t));
-
-                MnistDataset.TrainValidation split = dataset.split(config.training().validationCount(dataset.train().count()));
+                MnistDataset dataset = MnistDataset.open(dataPath, sc.hadoopConfiguration());
+                int validationCount = config.training().validationCount(dataset.train().count());
                 int workers = DistributedTrainer.workers(sc, config);
-                console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",
-                        describe(config, dataset.train().pixelsPerImage()), split.train().count(),
-                        split.validation() == null ? 0 : split.validation().count(), dataset.test().count(), workers, workers == 1 ? "" : "s",
-                        sc.master());
-                console.flush();
-                t = System.nanoTime();
                 TrainingOutcome outcome;
-                try (TrainingData distributed = TrainingData.distribute(sc, split, dataset.test(), workers);
+                try (TrainingData distributed = TrainingData.read(sc, dataset, validationCount, config.network().classes());
                      ProgressReporter progress = ProgressReporter.forConsole(console)) {
-                    phases.put("distribute_data", seconds(t));
+                    phases.put("load_data", seconds(t));
+                    console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",
+                            describe(config, distributed.pixelsPerImage(), distributed.classes()),
+                            distributed.train().count(), validationCount, dataset.test().count(), workers,
+                            workers == 1 ? "" : "s", sc.master());
+                    console.flush();
                     TrainingStart from = null;
                     if (resumption == null) {
                         checkpoints.deleteAll(); // an overwritten run's checkpoints, now that the inputs are good
@@ -116,15 +113,15 @@ final class TrainCommand implements Callable<Integer> {
                             Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
                     outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(), progress,
                             from, checkpointer);
-                }
-                phases.put("train", outcome.fitSeconds());
-                phases.put("evaluate", outcome.evaluationSeconds());
+                    phases.put("train", outcome.fitSeconds());
+                    phases.put("evaluate", outcome.evaluationSeconds());
 
-                String metricsJson = writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
-                        Provenance.inputs(dataset.files().all(), sc.hadoopConfiguration()), started),
-                        phases, start);
-                ReportCommand.writeAfterTraining(run, metricsJson, outcome.network(), dataset.test(),
-                        config.spark().evaluationBatchSize(), spec.commandLine().getErr());
+                    String metricsJson = writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
+                            Provenance.inputs(dataset.files().all(), sc.hadoopConfiguration()), started),
+                            phases, start);
+                    ReportCommand.writeAfterTraining(sc, run, metricsJson, outcome.network(), distributed.test(),
+                            config.spark().evaluationBatchSize(), spec.commandLine().getErr());
+                }
                 run.commit();
                 EpochResult best = outcome.bestEpoch();
                 console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",
@@ -174,10 +171,10 @@ final class TrainCommand implements Callable<Integer> {
         return json;
     }
 
-    private static String describe(RunConfig config, int inputs) {
+    private static String describe(RunConfig config, int inputs, int classes) {
         StringBuilder layers = new StringBuilder(Integer.toString(inputs));
         config.network().hiddenLayers().forEach(size -> layers.append('-').append(size));
-        layers.append("-10");
+        layers.append('-').append(classes);
         return layers + " " + io.mnistspark.config.ConfigChoice.spelling(config.network().activation());
     }
 

@@ -171,7 +171,8 @@ public final class ConfigLoader {
                 v.choice("network.activation", HiddenActivation.class),
                 v.choice("network.output-activation", OutputActivation.class),
                 v.choice("network.loss", Loss.class),
-                v.choice("network.weight-init", WeightInit.class));
+                v.choice("network.weight-init", WeightInit.class),
+                v.intInRange("network.classes", 0, 256));
         TrainingSpec training = new TrainingSpec(
                 v.choice("training.updater", Updater.class),
                 v.positiveDouble("training.learning-rate"),
@@ -182,7 +183,8 @@ public final class ConfigLoader {
                 v.intAtLeast("training.batch-size", 1),
                 v.intAtLeast("training.epochs", 1),
                 v.longValue("training.seed"),
-                v.fractionOrCount("training.validation-size"));
+                v.fractionOrCount("training.validation-size"),
+                v.intAtLeast("training.shuffle-window", 1));
         SparkSpec spark = new SparkSpec(
                 v.intAtLeast("spark.workers", 0),
                 v.intAtLeast("spark.averaging-frequency", 1),

@@ -51,6 +51,14 @@ final class ConfigValidator {
         return value;
     }
 
+    int intInRange(String key, int min, int max) {
+        int value = read(key, "a whole number in [" + min + ", " + max + "]", config::getInt);
+        if (value < min || value > max) {
+            throw invalid(key, "must be a whole number in [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
     /** A fraction in [0, 1) or a whole number >= 1. */
     double fractionOrCount(String key) {
         String expected = "a fraction in [0, 1) or a whole number >= 1";

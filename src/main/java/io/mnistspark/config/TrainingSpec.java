@@ -6,7 +6,7 @@ package io.mnistspark.config;
  */
 public record TrainingSpec(Updater updater, double learningRate, double learningRateDecay, double momentum,
                            double l2, double dropout, int batchSize, int epochs, long seed,
-                           double validationSize) {
+                           double validationSize, int shuffleWindow) {
 
     /** The learning rate epoch {@code epoch} (from 1) trains with: decayed once after every earlier epoch. */
     public double learningRate(int epoch) {

@@ -15,21 +15,18 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
  * MNIST images as Spark ML DataFrames: a {@code features} vector column (pixel / 255, row by row) and, when
- * labels are known, a {@code label} column (0-9 as a double), the columns Spark's classifiers read. And back:
- * a DataFrame's feature vectors as compact {@link LabeledImages} for training.
+ * labels are known, a {@code label} column (a whole number as a double), the columns Spark's classifiers read.
+ * The rows are made on the executors from blocks they read themselves ({@link ImageBlocks}).
  */
 public final class FeatureFrames {
     public static final String FEATURES = "features";
     public static final String LABEL = "label";
     public static final String INDEX = "index";
-    private static final int BLOCK = 1000;
 
     private FeatureFrames() {
     }
@@ -38,44 +35,41 @@ public final class FeatureFrames {
     public static Dataset<Row> train(SparkSession spark, String directory) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         MnistFiles files = MnistFiles.in(new Path(directory), hadoop);
-        return fromImages(spark, MnistDataset.pair(files.trainImages(), files.trainLabels(), hadoop));
+        return fromIdx(spark, IdxPair.read(files.trainImages(), files.trainLabels(), hadoop));
     }
 
     /** The test images and labels ({@code t10k-*}) of an MNIST-format directory: index, label, features. */
     public static Dataset<Row> test(SparkSession spark, String directory) {
-        return fromImages(spark, MnistDataset.loadTest(new Path(directory), spark.sparkContext().hadoopConfiguration()));
-    }
-
-    public static Dataset<Row> fromImages(SparkSession spark, LabeledImages images) {
-        byte[] labels = new byte[images.count()];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) images.label(i);
-        }
-        byte[] pixels = new byte[images.count() * images.pixelsPerImage()];
-        for (int i = 0; i < images.count(); i++) {
-            for (int p = 0; p < images.pixelsPerImage(); p++) {
-                pixels[i * images.pixelsPerImage() + p] = (byte) images.pixel(i, p);
-            }
-        }
-        return fromIdx(spark, new IdxFile.Images(images.rows(), images.columns(), pixels, images.count()), labels);
+        return fromIdx(spark, MnistDataset.openTest(new Path(directory), spark.sparkContext().hadoopConfiguration()));
     }
 
     /**
-     * IDX images (and their labels, or null) as rows {@code index, [label], features} in index order. The
-     * driver ships each block of 1000 images once, as bytes; the executors turn them into vectors.
+     * The images of an IDX pair (labels optional) as rows {@code index, [label], features} in index order, read by
+     * the executors: the driver reads only the headers.
      */
-    public static Dataset<Row> fromIdx(SparkSession spark, IdxFile.Images images, byte[] labels) {
-        int n = images.rows() * images.columns();
-        List<Block> blocks = new ArrayList<>();
-        for (int from = 0; from < images.count(); from += BLOCK) {
-            int to = Math.min(images.count(), from + BLOCK);
-            byte[] pixels = java.util.Arrays.copyOfRange(images.pixels(), from * n, to * n);
-            blocks.add(new Block(from, n, pixels, labels == null ? null : java.util.Arrays.copyOfRange(labels, from, to)));
+    public static Dataset<Row> fromIdx(SparkSession spark, IdxPair pair) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{pair.count()}).get(0);
+        return fromBlocks(spark, blocks, pair.labelled());
+    }
+
+    /** Blocks as rows {@code index, [label], features}: each executor turns its blocks into rows. */
+    public static Dataset<Row> fromBlocks(SparkSession spark, ImageBlocks blocks, boolean labelled) {
+        int[] counts = blocks.blockCounts();
+        long[] firsts = new long[counts.length];
+        for (int b = 1; b < counts.length; b++) {
+            firsts[b] = firsts[b - 1] + counts[b - 1];
         }
-        boolean labelled = labels != null;
-        JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
-                .parallelize(blocks, Math.max(1, blocks.size()))
-                .flatMap(block -> block.rows(labelled));
+        JavaRDD<Row> rows = blocks.rdd().mapPartitionsWithIndex((p, it) -> {
+            List<Row> out = new ArrayList<>();
+            long first = firsts[p];
+            while (it.hasNext()) {
+                LabeledImages block = it.next();
+                rows(block, first, labelled, out);
+                first += block.count();
+            }
+            return out.iterator();
+        }, true);
         List<StructField> fields = new ArrayList<>();
         fields.add(DataTypes.createStructField(INDEX, DataTypes.LongType, false));
         if (labelled) {
@@ -85,82 +79,24 @@ public final class FeatureFrames {
         return spark.createDataFrame(rows, DataTypes.createStructType(fields));
     }
 
-    /** Consecutive IDX images starting at image {@code first}. */
-    private record Block(long first, int pixelsPerImage, byte[] pixels, byte[] labels) implements Serializable {
-        Iterator<Row> rows(boolean labelled) {
-            int count = pixels.length / pixelsPerImage;
-            List<Row> rows = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                double[] values = new double[pixelsPerImage];
-                for (int p = 0; p < pixelsPerImage; p++) {
-                    values[p] = (pixels[i * pixelsPerImage + p] & 0xFF) / 255.0;
-                }
-                Vector features = Vectors.dense(values);
-                rows.add(labelled ? RowFactory.create(first + i, (double) labels[i], features)
-                        : RowFactory.create(first + i, features));
-            }
-            return rows.iterator();
-        }
+    /** Images already on the driver (tests, small examples) as rows {@code index, label, features}. */
+    public static Dataset<Row> fromImages(SparkSession spark, LabeledImages images) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        return fromBlocks(spark, ImageBlocks.of(sc, images), true);
     }
 
-    /**
-     * A DataFrame's feature vectors and labels as 8-bit images (the precision of the images they come from:
-     * value x255, rounded), in the DataFrame's order. Each partition is packed on its executor; the driver
-     * receives one byte per pixel. Features must lie in [0, 1] and labels be whole numbers 0-9.
-     */
-    public static LabeledImages toLabeledImages(Dataset<?> data, String featuresColumn, String labelColumn) {
-        List<LabeledImages> parts = data.select(featuresColumn, labelColumn).toJavaRDD()
-                .mapPartitions(rows -> pack(rows, featuresColumn, labelColumn)).collect();
-        List<LabeledImages> nonEmpty = parts.stream().filter(p -> p.count() > 0).toList();
-        if (nonEmpty.isEmpty()) {
-            throw new IllegalArgumentException("the dataset has no rows to train on");
+    private static void rows(LabeledImages block, long first, boolean labelled, List<Row> out) {
+        int n = block.pixelsPerImage();
+        byte[] pixels = block.pixelBytes();
+        for (int i = 0; i < block.count(); i++) {
+            double[] values = new double[n];
+            for (int p = 0; p < n; p++) {
+                values[p] = (pixels[i * n + p] & 0xFF) / 255.0;
+            }
+            Vector features = Vectors.dense(values);
+            out.add(labelled ? RowFactory.create(first + i, (double) block.label(i), features)
+                    : RowFactory.create(first + i, features));
         }
-        int n = nonEmpty.get(0).pixelsPerImage();
-        for (LabeledImages part : nonEmpty) {
-            if (part.pixelsPerImage() != n) {
-                throw new IllegalArgumentException("column " + featuresColumn + " holds vectors of sizes " + n
-                        + " and " + part.pixelsPerImage() + "; all must have the same size");
-            }
-        }
-        return LabeledImages.concat(nonEmpty);
-    }
-
-    private static Iterator<LabeledImages> pack(Iterator<Row> rows, String featuresColumn, String labelColumn) {
-        java.io.ByteArrayOutputStream pixels = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream labels = new java.io.ByteArrayOutputStream();
-        int size = -1;
-        while (rows.hasNext()) {
-            Row row = rows.next();
-            if (row.isNullAt(0) || row.isNullAt(1)) {
-                throw new IllegalArgumentException("null in column " + (row.isNullAt(0) ? featuresColumn : labelColumn));
-            }
-            double[] values = ((Vector) row.get(0)).toArray();
-            if (size >= 0 && values.length != size) {
-                throw new IllegalArgumentException("column " + featuresColumn + " holds vectors of sizes " + size
-                        + " and " + values.length + "; all must have the same size");
-            }
-            size = values.length;
-            for (double v : values) {
-                if (!(v >= 0 && v <= 1)) {
-                    throw new IllegalArgumentException("column " + featuresColumn + " holds " + v
-                            + ": features must be pixel intensities in [0, 1]");
-                }
-                pixels.write((int) Math.round(v * 255));
-            }
-            double label = row.getDouble(1);
-            if (label != Math.rint(label) || label < 0 || label >= IdxFile.CLASSES) {
-                throw new IllegalArgumentException("column " + labelColumn + " holds " + label
-                        + ": labels must be whole numbers 0-" + (IdxFile.CLASSES - 1));
-            }
-            labels.write((int) label);
-        }
-        if (size < 0) {
-            return List.of(new LabeledImages(0, 0, new byte[0], new byte[0])).iterator();
-        }
-        int side = (int) Math.round(Math.sqrt(size));
-        int height = side * side == size ? side : 1;
-        int width = side * side == size ? side : size;
-        return List.of(new LabeledImages(height, width, pixels.toByteArray(), labels.toByteArray())).iterator();
     }
 
     /** Columns of a decoded image folder: {@code path}, {@code features} (null when rejected), {@code error}. */

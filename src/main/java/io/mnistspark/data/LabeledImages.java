@@ -43,13 +43,33 @@ public final class LabeledImages implements Serializable {
         return labels.length;
     }
 
+    /** Label {@code index}, 0..255. */
     public int label(int index) {
-        return labels[index];
+        return labels[index] & 0xFF;
     }
 
     /** Pixel {@code p} (0..pixelsPerImage-1) of image {@code index}, 0..255. */
     public int pixel(int index, int p) {
         return pixels[index * pixelsPerImage() + p] & 0xFF;
+    }
+
+    /** The pixel bytes, image after image (not copied: do not change them). */
+    byte[] pixelBytes() {
+        return pixels;
+    }
+
+    /** The label bytes (not copied: do not change them). */
+    byte[] labelBytes() {
+        return labels;
+    }
+
+    /** The highest label, or -1 when there are no images. */
+    public int maxLabel() {
+        int max = -1;
+        for (byte label : labels) {
+            max = Math.max(max, label & 0xFF);
+        }
+        return max;
     }
 
     /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */

@@ -1,37 +1,75 @@
 package io.mnistspark.evaluate;
 
+import io.mnistspark.data.Batches;
+import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
+import io.mnistspark.model.ModelStore;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * The test images a model gets wrong, found on the driver by running the network over the images in their
- * order: the first {@code limit} of them with their pixels, and how many there are in all.
+ * The test images a model gets wrong, found by the executors (each scores its blocks of the test set and sends
+ * back only its first misclassified images): the first {@code limit} of them with their pixels, in test-set
+ * order, and how many there are in all.
  *
  * @param examples the first misclassified images, in test-set order
  * @param total    all misclassified images
  * @param examined the images looked at (the whole set)
  */
-public record Misclassified(List<Example> examples, long total, long examined) {
+public record Misclassified(List<Example> examples, long total, long examined) implements Serializable {
 
     /**
      * One misclassified image: its index in the test set, true and predicted label, the network's output for
      * the predicted and for the true label, and its pixels (row by row, 0..255).
      */
     public record Example(int index, int label, int predicted, double predictedOutput, double labelOutput,
-                          int rows, int columns, int[] pixels) {
+                          int rows, int columns, int[] pixels) implements Serializable {
     }
 
-    public static Misclassified find(MultiLayerNetwork network, LabeledImages images, int limit, int batchSize) {
+    public static Misclassified find(JavaSparkContext sc, MultiLayerNetwork network, ImageBlocks images, int limit,
+                                     int batchSize) {
+        Broadcast<byte[]> model = sc.broadcast(ModelStore.bytes(network));
+        int classes = (int) network.getLayer(network.getnLayers() - 1).getParam("b").length();
+        long[] firsts = firstIndexes(images.blockCounts());
+        try {
+            List<Misclassified> parts = images.rdd().mapPartitionsWithIndex((p, blocks) -> {
+                MultiLayerNetwork net = ModelStore.restore(model.value(), "the report's model");
+                List<Misclassified> out = new ArrayList<>();
+                while (blocks.hasNext()) {
+                    out.add(inBlock(net, blocks.next(), (int) firsts[p], limit, batchSize, classes));
+                }
+                return out.iterator();
+            }, true).collect();
+            List<Example> examples = new ArrayList<>();
+            long total = 0;
+            long examined = 0;
+            for (Misclassified part : parts) {
+                examples.addAll(part.examples());
+                total += part.total();
+                examined += part.examined();
+            }
+            examples.sort(Comparator.comparingInt(Example::index));
+            return new Misclassified(List.copyOf(examples.subList(0, Math.min(limit, examples.size()))), total, examined);
+        } finally {
+            model.destroy(false);
+        }
+    }
+
+    /** The misclassified images of one block whose first image is test image {@code first}. */
+    static Misclassified inBlock(MultiLayerNetwork network, LabeledImages images, int first, int limit, int batchSize,
+                                 int classes) {
         List<Example> examples = new ArrayList<>();
         long total = 0;
         for (int from = 0; from < images.count(); from += batchSize) {
             int to = Math.min(images.count(), from + batchSize);
-            INDArray output = network.output(MiniBatches.toDataSet(images, null, from, to).getFeatures(), false);
+            INDArray output = network.output(Batches.toDataSet(images, null, from, to, classes).getFeatures(), false);
             for (int r = 0; r < to - from; r++) {
                 INDArray row = output.getRow(r);
                 int predicted = row.argMax().getInt(0);
@@ -46,11 +84,19 @@ public record Misclassified(List<Example> examples, long total, long examined) {
                     for (int p = 0; p < pixels.length; p++) {
                         pixels[p] = images.pixel(index, p);
                     }
-                    examples.add(new Example(index, label, predicted, row.getDouble(predicted), row.getDouble(label),
-                            images.rows(), images.columns(), pixels));
+                    examples.add(new Example(first + index, label, predicted, row.getDouble(predicted),
+                            label < row.length() ? row.getDouble(label) : 0.0, images.rows(), images.columns(), pixels));
                 }
             }
         }
         return new Misclassified(examples, total, images.count());
+    }
+
+    private static long[] firstIndexes(int[] counts) {
+        long[] firsts = new long[counts.length];
+        for (int b = 1; b < counts.length; b++) {
+            firsts[b] = firsts[b - 1] + counts[b - 1];
+        }
+        return firsts;
     }
 }

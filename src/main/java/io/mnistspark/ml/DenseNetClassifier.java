@@ -3,9 +3,8 @@ package io.mnistspark.ml;
 import io.mnistspark.model.ModelStore;
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.FeatureFrames;
-import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.FrameBlocks;
+import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.train.DistributedTrainer;
 import io.mnistspark.train.EpochCheckpointer;
 import io.mnistspark.train.TrainingStart;
@@ -42,9 +41,10 @@ import java.util.List;
  *
  * <p>Its params are the configuration keys ({@code mnist-spark-reference.conf}), each under the camel-case
  * name of its last part ({@code training.learning-rate -> learningRate}) with the schema's default; see
- * {@link #setConfig}. {@code fit} holds out the last {@code validationSize} rows (in the dataset's order) and
- * logs their accuracy after every epoch; with {@code validationSize = 0} the logged figure is the training
- * accuracy.
+ * {@link #setConfig}. {@code fit} never collects the data: the executors pack their partitions into blocks.
+ * It holds out the rows of {@link #setValidationIndicatorCol the indicator column}, or a seeded random
+ * {@code validationSize} fraction, and logs their accuracy after every epoch; with neither the logged figure is
+ * the training accuracy. The class count is {@code classes} or the highest label + 1.
  */
 public final class DenseNetClassifier
         extends ProbabilisticClassifier<Vector, DenseNetClassifier, DenseNetClassificationModel>
@@ -70,6 +70,7 @@ public final class DenseNetClassifier
         for (SchemaParams.Entry entry : configParams()) {
             setDefault(entry.param(), entry.defaultValue());
         }
+        setDefault(validationIndicatorCol(), "");
     }
 
     /** A classifier whose params are the values of a validated configuration (what {@code train} does). */
@@ -115,6 +116,7 @@ public final class DenseNetClassifier
         if (allParams == null) {
             List<Param<?>> all = new ArrayList<>(Arrays.asList(super.params()));
             configParams().forEach(entry -> all.add(entry.param()));
+            all.add(validationIndicatorCol());
             all.sort(Comparator.comparing(Param::name));
             allParams = all.toArray(new Param<?>[0]);
         }
@@ -215,29 +217,67 @@ public final class DenseNetClassifier
         return new DistributedTrainer(sc, runConfig(), scratch).train(data, listener, from, checkpointer);
     }
 
+    /**
+     * Trains on the DataFrame where it is: its partitions are packed into blocks on the executors (nothing is
+     * collected), the validation rows are held out by {@link #setValidationIndicatorCol the indicator column} or
+     * at random ({@code validationSize}: a fraction, or a number of rows turned into a fraction of the count).
+     */
     @Override
     public DenseNetClassificationModel train(Dataset<?> dataset) {
         RunConfig config = runConfig();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        LabeledImages all = FeatureFrames.toLabeledImages(dataset, getFeaturesCol(), getLabelCol());
-        int heldOut = config.training().validationCount(all.count());
-        if (heldOut >= all.count()) {
-            throw new InvalidConfigException("training.validation-size = " + config.training().validationSize()
-                    + " holds out " + heldOut + " rows, leaving no training data: the"
-                    + " dataset has " + all.count() + " rows (set validationSize lower, or 0)");
+        String indicator = isDefined(validationIndicatorCol()) && !getValidationIndicatorCol().isEmpty()
+                ? getValidationIndicatorCol() : null;
+        double fraction = 0;
+        if (indicator == null && config.training().validationSize() > 0) {
+            double size = config.training().validationSize();
+            fraction = size < 1 ? size : size / dataset.count();
+            if (fraction >= 1) {
+                throw new InvalidConfigException("training.validation-size = " + size + " holds out every row: the"
+                        + " dataset has " + (long) (size / fraction) + " rows (set validationSize lower, or 0)");
+            }
         }
-        LabeledImages fit = heldOut == 0 ? all : all.slice(0, all.count() - heldOut);
-        LabeledImages check = heldOut == 0 ? all : all.slice(all.count() - heldOut, all.count());
+        FrameBlocks.Split split = FrameBlocks.pack(dataset, getFeaturesCol(), getLabelCol(), indicator, fraction,
+                config.training().seed());
+        boolean heldOut = split.validation() != null;
+        ImageBlocks check = heldOut ? split.validation() : split.train();
         int workers = DistributedTrainer.workers(sc, config);
         Path scratch = scratchDirectory(sc);
         TrainingOutcome outcome;
-        try (TrainingData data = TrainingData.distribute(sc, new MnistDataset.TrainValidation(fit, null), check, workers)) {
+        try (TrainingData data = TrainingData.of(sc, split.train(), null, check, config.network().classes(),
+                "column " + getLabelCol())) {
+            LOG.info("{} training on {} rows, {} classes, {} held out, {} workers", uid(), data.train().count(),
+                    data.classes(), heldOut ? check.count() : 0, workers);
             outcome = trainOn(sc, data, scratch, (result, total) -> LOG.info("{} epoch {}/{}: {} accuracy {}",
-                    uid(), result.epoch(), total, heldOut == 0 ? "training" : "held-out", result.testAccuracy()));
+                    uid(), result.epoch(), total, heldOut ? "held-out" : "training", result.testAccuracy()));
         } finally {
             deleteQuietly(sc, scratch);
+            split.train().close();
         }
         return new DenseNetClassificationModel(uid(), ModelStore.bytes(outcome.network()), config.render());
+    }
+
+    private Param<String> validationIndicatorCol;
+
+    /**
+     * A boolean column: rows where it is true are held out for validation (like the validationIndicatorCol of
+     * Spark's GBT classifiers) instead of a random {@code validationSize} fraction. Empty: not used (default).
+     */
+    public Param<String> validationIndicatorCol() {
+        if (validationIndicatorCol == null) {
+            validationIndicatorCol = new Param<>(this, "validationIndicatorCol",
+                    "name of a boolean column: true rows are held out for validation (empty: a random validationSize fraction)");
+        }
+        return validationIndicatorCol;
+    }
+
+    public DenseNetClassifier setValidationIndicatorCol(String column) {
+        set(validationIndicatorCol(), column);
+        return this;
+    }
+
+    public String getValidationIndicatorCol() {
+        return getOrDefault(validationIndicatorCol());
     }
 
     private Path scratchDirectory(JavaSparkContext sc) {

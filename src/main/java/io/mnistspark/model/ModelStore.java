@@ -25,7 +25,8 @@ public final class ModelStore {
 
     /**
      * Loads and checks a model: it must be a DL4J MultiLayerNetwork zip whose input layer takes
-     * {@code expectedInputs} values and whose output layer has {@code expectedClasses} units.
+     * {@code expectedInputs} values and whose output layer has {@code expectedClasses} units (any number when
+     * {@code expectedClasses <= 0}: the model says how many classes it predicts).
      */
     public static MultiLayerNetwork load(Path path, Configuration hadoop, int expectedInputs, int expectedClasses) {
         MultiLayerNetwork net;
@@ -46,7 +47,7 @@ public final class ModelStore {
                     + expectedInputs + " pixels");
         }
         long outputs = net.layerSize(net.getnLayers() - 1);
-        if (outputs != expectedClasses) {
+        if (expectedClasses > 0 && outputs != expectedClasses) {
             throw new InvalidInputException(path + ": the model has " + outputs + " outputs, expected "
                     + expectedClasses + " classes");
         }
@@ -80,6 +81,11 @@ public final class ModelStore {
         } catch (IOException | RuntimeException e) {
             throw new InvalidInputException(source + ": not a DL4J MultiLayerNetwork model zip (" + reason(e) + ")", e);
         }
+    }
+
+    /** The classes the network predicts: its output layer's units. */
+    public static int classes(MultiLayerNetwork net) {
+        return (int) net.layerSize(net.getnLayers() - 1);
     }
 
     public static long inputSize(MultiLayerNetwork net) {

@@ -61,7 +61,7 @@ final class ReportHtml {
         line("<p class=\"muted\">" + esc(runName) + "</p>");
         line("<p class=\"summary\" id=\"summary\">Final test accuracy <b>" + summary(test) + "</b>; best "
                 + pct(best.get("test_accuracy").asDouble()) + " in epoch " + best.get("epoch").asInt() + " of "
-                + epochs.size() + "; " + network(m.get("config"), inputs) + "; " + seconds(m.at("/timing/total_seconds").asDouble())
+                + epochs.size() + "; " + network(m.get("config"), inputs, m.get("test").get("confusion").size()) + "; " + seconds(m.at("/timing/total_seconds").asDouble())
                 + " in all.</p>");
 
         line("<h2>Learning curves</h2>");
@@ -238,11 +238,11 @@ final class ReportHtml {
         }
     }
 
-    private static String network(JsonNode config, int inputs) {
+    private static String network(JsonNode config, int inputs, int classes) {
         JsonNode n = config.path("network");
         StringBuilder layers = new StringBuilder(Integer.toString(inputs));
         n.path("hidden-layers").forEach(size -> layers.append('-').append(size.asInt()));
-        return "network " + layers + "-10 " + n.path("activation").asText() + " / " + n.path("output-activation").asText()
+        return "network " + layers + "-" + classes + " " + n.path("activation").asText() + " / " + n.path("output-activation").asText()
                 + ", " + n.path("loss").asText() + " loss";
     }
 

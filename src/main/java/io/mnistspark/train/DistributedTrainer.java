@@ -2,7 +2,8 @@ package io.mnistspark.train;
 
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.config.TrainingLoss;
-import io.mnistspark.data.IdxFile;
+import io.mnistspark.config.TrainingApproach;
+import io.mnistspark.data.EpochPlan;
 import io.mnistspark.evaluate.EvaluationResult;
 import io.mnistspark.evaluate.Evaluator;
 import io.mnistspark.model.NetworkFactory;
@@ -10,12 +11,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.IOException;
@@ -59,12 +58,13 @@ public final class DistributedTrainer {
     public TrainingOutcome train(TrainingData data, EpochListener listener, TrainingStart from,
                                  EpochCheckpointer checkpointer) {
         MultiLayerNetwork initial = NetworkFactory.create(config.network(), config.training(),
-                data.pixelsPerImage(), IdxFile.CLASSES);
+                data.pixelsPerImage(), data.classes());
         if (from != null) {
             initial = from.continueWith(initial);
         }
-        ParameterAveragingTrainingMaster master = TrainingMasters.create(config.spark(),
-                config.training(), workers(sc, config), new Path(scratch, "export").toString());
+        int workers = workers(sc, config);
+        RoundTrainingMaster master = TrainingMasters.forRounds(config.spark(),
+                config.training(), workers, new Path(scratch, "export").toString());
         if (from != null) {
             SplitRandomness.restore(master, from.splitRandomness());
         }
@@ -77,11 +77,14 @@ public final class DistributedTrainer {
         SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, initial, master);
         List<AveragingTimes> averaging = new ArrayList<>();
         int evaluationBatch = config.spark().evaluationBatchSize();
-        Evaluator evaluator = new Evaluator(IdxFile.CLASSES, evaluationBatch);
+        int classes = data.classes();
+        Evaluator evaluator = new Evaluator(classes, evaluationBatch);
         double lossScale = NetworkFactory.reportedLossScale(config.network());
-        JavaRDD<DataSet> trainInOrder = data.train().inOrder(evaluationBatch);
-        JavaRDD<DataSet> test = data.test().inOrder(evaluationBatch);
-        JavaRDD<DataSet> validation = data.validation() == null ? null : data.validation().inOrder(evaluationBatch);
+        JavaRDD<DataSet> trainInOrder = data.train().inOrder(evaluationBatch, classes);
+        JavaRDD<DataSet> test = data.test().inOrder(evaluationBatch, classes);
+        JavaRDD<DataSet> validation = data.validation() == null ? null : data.validation().inOrder(evaluationBatch, classes);
+        String dataKey = sc.sc().applicationId() + "/" + data.train().rdd().id();
+        boolean direct = config.spark().rddTrainingApproach() != TrainingApproach.EXPORT;
 
         List<EpochResult> history = new ArrayList<>(from == null ? List.of() : from.history());
         EvaluationResult lastTest = null;
@@ -93,21 +96,29 @@ public final class DistributedTrainer {
             long start = System.nanoTime();
             EpochProgress progress = new EpochProgress(epoch, epochs, data.train().count(), fitted);
             listener.epochStarted(progress);
-            JavaRDD<DataSet> batches = data.train().epoch(config.training().seed(), epoch, config.training().batchSize())
-                    .persist(StorageLevel.MEMORY_ONLY());
+            EpochPlan plan = EpochPlan.of(dataKey, data.train().blockCounts(), config.training().seed(), epoch, workers,
+                    config.training().batchSize(), config.spark().averagingFrequency(), config.training().shuffleWindow());
             NetworkFactory.applyLearningRate(network.getNetwork(), config.network(), config.training(), epoch);
             long examplesBefore = fitted.value();
             double lossBefore = lossTimesExamples.value();
             try {
-                network.fit(batches);
+                for (int round = 0; round < plan.rounds(); round++) {
+                    if (direct) {
+                        master.expect(plan.batchesIn(round));
+                    }
+                    // DL4J counts every fit as an epoch; the network's epoch count stays the epochs done
+                    network.getNetwork().setEpochCount(epoch - 1);
+                    network.fit(plan.round(data.train(), round, classes));
+                    deleteScratchExports();
+                }
+                network.getNetwork().setEpochCount(epoch);
             } finally {
                 progress.finishFit();
-                batches.unpersist(true);
                 deleteScratchExports();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (master.getIsCollectTrainingStats()) {
-                averaging.add(AveragingTimes.of(epoch, master.getTrainingStats(), workers(sc, config)));
+                averaging.add(AveragingTimes.of(epoch, master.getTrainingStats(), workers));
                 master.setCollectTrainingStats(false); // a fresh collection for the next epoch
                 master.setCollectTrainingStats(true);
             }
@@ -141,7 +152,7 @@ public final class DistributedTrainer {
             lastTest = evaluator.evaluate(network, test);
         }
         return new TrainingOutcome(network.getNetwork(), history, lastTest, fitSeconds, evaluationSeconds,
-                workers(sc, config), averaging);
+                workers, averaging);
     }
 
     /**

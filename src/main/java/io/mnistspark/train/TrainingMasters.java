@@ -18,6 +18,16 @@ public final class TrainingMasters {
      */
     public static ParameterAveragingTrainingMaster create(SparkSpec spark, TrainingSpec training, int workers,
                                                           String exportDirectory) {
+        return builder(spark, training, workers, exportDirectory).build();
+    }
+
+    /** The master the trainer uses: it is told the size of every round instead of counting it. */
+    static RoundTrainingMaster forRounds(SparkSpec spark, TrainingSpec training, int workers, String exportDirectory) {
+        return new RoundTrainingMaster(builder(spark, training, workers, exportDirectory));
+    }
+
+    private static ParameterAveragingTrainingMaster.Builder builder(SparkSpec spark, TrainingSpec training, int workers,
+                                                          String exportDirectory) {
         ParameterAveragingTrainingMaster.Builder builder =
                 new ParameterAveragingTrainingMaster.Builder(workers, training.batchSize())
                         .batchSizePerWorker(training.batchSize())
@@ -25,10 +35,10 @@ public final class TrainingMasters {
                         .workerPrefetchNumBatches(spark.prefetchBatches())
                         .saveUpdater(spark.averageUpdaterState())
                         .rngSeed(training.seed())
-                        // the epoch's RDD is persisted and released by the trainer; DL4J would persist it
-                        // itself and never unpersist it
+                        // a round's mini-batches are read once (the trainer gives DL4J their count): nothing
+                        // to persist; DL4J would persist them itself and never unpersist them
                         .storageLevel(null)
-                        // the epoch RDD already has one balanced partition per worker: no shuffle per split
+                        // every round's RDD already has one partition per worker: no shuffle
                         .repartionData(Repartition.NumPartitionsWorkersDiffers)
                         .collectTrainingStats(spark.trainingStats());
         if (spark.rddTrainingApproach() == TrainingApproach.EXPORT) {
@@ -36,6 +46,6 @@ public final class TrainingMasters {
         } else {
             builder.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
-        return builder.build();
+        return builder;
     }
 }

@@ -2,7 +2,7 @@ package io.mnistspark.cli;
 
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.IdxHeader;
 import io.mnistspark.data.IdxFixtures;
 import io.mnistspark.model.ModelStore;
 import io.mnistspark.model.NetworkFactory;
@@ -81,7 +81,7 @@ class BadInputTest {
     static void writeModel(Path file, int inputs) throws IOException {
         RunConfig config = new ConfigLoader().override("network.hidden-layers", "[8]").load();
         try (OutputStream out = Files.newOutputStream(file)) {
-            ModelStore.write(NetworkFactory.create(config.network(), config.training(), inputs, IdxFile.CLASSES), out);
+            ModelStore.write(NetworkFactory.create(config.network(), config.training(), inputs, 10), out);
         }
     }
 
@@ -111,30 +111,30 @@ class BadInputTest {
                     return train(dir);
                 }, images + ": not an IDX images file \\(magic number 2052, expected 2051\\)"),
                 new Case("wrong image size (test 20x20, train 28x28)", dir -> {
-                    Files.write(data(dir, "t10k-images-idx3-ubyte.gz"), IdxFixtures.gzip(images(IdxFile.IMAGES_MAGIC, 200, 20, 20)));
+                    Files.write(data(dir, "t10k-images-idx3-ubyte.gz"), IdxFixtures.gzip(images(IdxHeader.IMAGES_MAGIC, 200, 20, 20)));
                     return train(dir);
                 }, "t10k-images-idx3-ubyte.gz: images are 20x20 but the training images in .+ are 28x28"),
                 new Case("invalid image size (0 rows)", dir -> {
-                    Files.write(data(dir, images), IdxFixtures.gzip(images(IdxFile.IMAGES_MAGIC, 600, 0, 28)));
+                    Files.write(data(dir, images), IdxFixtures.gzip(images(IdxHeader.IMAGES_MAGIC, 600, 0, 28)));
                     return train(dir);
                 }, images + ": image size 0x28 is not a valid image size"),
                 new Case("images file longer than its header says", dir -> {
-                    Files.write(data(dir, images), IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxFile.IMAGES_MAGIC, 599, 28, 28,
+                    Files.write(data(dir, images), IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxHeader.IMAGES_MAGIC, 599, 28, 28,
                             new byte[600 * 784])));
                     return train(dir);
                 }, images + ": 784 bytes of data after the 599 images of 28x28 the header declares"),
                 new Case("zero images", dir -> {
-                    Files.write(data(dir, images), IdxFixtures.gzip(images(IdxFile.IMAGES_MAGIC, 0, 28, 28)));
+                    Files.write(data(dir, images), IdxFixtures.gzip(images(IdxHeader.IMAGES_MAGIC, 0, 28, 28)));
                     return train(dir);
                 }, images + ": contains 0 images, expected at least 1"),
                 new Case("image/label count mismatch", dir -> {
-                    Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxFile.LABELS_MAGIC, 599, new byte[599])));
+                    Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 599, new byte[599])));
                     return train(dir);
                 }, labels + ": holds 599 labels but .+" + images + " holds 600 images"),
                 new Case("label outside 0-9", dir -> {
                     byte[] values = new byte[600];
                     values[17] = 10;
-                    Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxFile.LABELS_MAGIC, 600, values)));
+                    Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 600, values)));
                     return train(dir);
                 }, labels + ": label 10 at index 17 is outside 0-9"),
                 new Case("unreadable file", dir -> {

@@ -33,8 +33,8 @@ class DatasetFetcherTest {
 
     @Test
     void downloadsVerifiesAndSkipsWhatIsThere() throws Exception {
-        byte[] images = IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxFile.IMAGES_MAGIC, 1, 2, 2, new byte[4]));
-        byte[] labels = IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxFile.LABELS_MAGIC, 1, new byte[]{3}));
+        byte[] images = IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxHeader.IMAGES_MAGIC, 1, 2, 2, new byte[4]));
+        byte[] labels = IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 1, new byte[]{3}));
         List<String> log = new ArrayList<>();
         try (LoopbackServer server = new LoopbackServer().serve("a.gz", images).serve("b.gz", labels)) {
             DatasetFetcher fetcher = new DatasetFetcher(List.of(server.base()), log::add);
@@ -51,7 +51,7 @@ class DatasetFetcherTest {
 
     @Test
     void rejectsACorruptedDownloadAndFallsBackToTheNextMirror() throws Exception {
-        byte[] good = IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxFile.LABELS_MAGIC, 2, new byte[]{1, 2}));
+        byte[] good = IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 2, new byte[]{1, 2}));
         byte[] corrupted = good.clone();
         corrupted[corrupted.length / 2] ^= 0x55;
         List<String> log = new ArrayList<>();

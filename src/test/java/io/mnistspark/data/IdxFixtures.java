@@ -57,10 +57,10 @@ public final class IdxFixtures {
         byte[] pixels = new byte[count * n];
         byte[] labels = new byte[count];
         for (int i = 0; i < count; i++) {
-            int label = random.nextInt(IdxFile.CLASSES);
+            int label = random.nextInt(10);
             labels[i] = (byte) label;
             for (int p = 0; p < n; p++) {
-                boolean on = p % IdxFile.CLASSES == label;
+                boolean on = p % 10 == label;
                 pixels[i * n + p] = (byte) (on ? 150 + random.nextInt(106) : random.nextInt(60));
             }
         }
@@ -84,9 +84,9 @@ public final class IdxFixtures {
                 pixels[i * images.pixelsPerImage() + p] = (byte) images.pixel(i, p);
             }
         }
-        Files.write(dir.resolve(prefix + "-images-idx3-ubyte.gz"), gzip(imagesBytes(IdxFile.IMAGES_MAGIC,
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte.gz"), gzip(imagesBytes(IdxHeader.IMAGES_MAGIC,
                 images.count(), images.rows(), images.columns(), pixels)));
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), gzip(labelsBytes(IdxFile.LABELS_MAGIC,
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), gzip(labelsBytes(IdxHeader.LABELS_MAGIC,
                 images.count(), labels)));
     }
 

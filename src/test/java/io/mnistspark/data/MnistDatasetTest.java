@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,20 +20,15 @@ class MnistDatasetTest {
     java.nio.file.Path dir;
 
     @Test
-    void loadsAndSplitsLikeNielsen() throws IOException {
+    void readsHeadersAndHoldsOutTheLastImagesLikeNielsen() throws IOException {
         LabeledImages train = IdxFixtures.learnable(60, 28, 28, 1);
         IdxFixtures.writeDataset(dir, train, IdxFixtures.learnable(20, 28, 28, 2));
-        MnistDataset dataset = MnistDataset.load(new Path(dir.toUri()), HADOOP);
+        MnistDataset dataset = MnistDataset.open(new Path(dir.toUri()), HADOOP);
         assertEquals(60, dataset.train().count());
         assertEquals(20, dataset.test().count());
-
-        MnistDataset.TrainValidation split = dataset.split(10);
-        assertEquals(50, split.train().count());
-        assertEquals(10, split.validation().count());
-        assertEquals(train.label(50), split.validation().label(0), "validation = the last images");
-        assertEquals(train.pixel(59, 100), split.validation().pixel(9, 100));
-        assertNull(dataset.split(0).validation());
-        assertTrue(assertThrows(InvalidInputException.class, () -> dataset.split(60)).getMessage()
+        assertEquals(50, dataset.fitCount(10));
+        assertEquals(60, dataset.fitCount(0));
+        assertTrue(assertThrows(InvalidInputException.class, () -> dataset.fitCount(60)).getMessage()
                 .contains("training.validation-size holds out 60 images, leaving no training data"));
     }
 
@@ -48,16 +42,16 @@ class MnistDatasetTest {
         Files.delete(gz);
         MnistFiles files = MnistFiles.in(new Path(dir.toUri()), HADOOP);
         assertTrue(files.trainImages().getName().equals("train-images.idx3-ubyte"));
-        assertEquals(5, MnistDataset.load(new Path(dir.toUri()), HADOOP).train().count());
+        assertEquals(5, MnistDataset.open(new Path(dir.toUri()), HADOOP).train().count());
     }
 
     @Test
     void rejectsCountMismatchBetweenImagesAndLabels() throws IOException {
         IdxFixtures.writeDataset(dir, IdxFixtures.learnable(6, 28, 28, 1), IdxFixtures.learnable(5, 28, 28, 2));
         Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), IdxFixtures.gzip(
-                IdxFixtures.labelsBytes(IdxFile.LABELS_MAGIC, 4, new byte[]{1, 2, 3, 4})));
+                IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 4, new byte[]{1, 2, 3, 4})));
         String message = assertThrows(InvalidInputException.class,
-                () -> MnistDataset.load(new Path(dir.toUri()), HADOOP)).getMessage();
+                () -> MnistDataset.open(new Path(dir.toUri()), HADOOP)).getMessage();
         assertTrue(message.contains("t10k-labels-idx1-ubyte.gz: holds 4 labels but") && message.contains("holds 5 images"), message);
     }
 
@@ -65,7 +59,7 @@ class MnistDatasetTest {
     void rejectsTestImagesOfAnotherSize() throws IOException {
         IdxFixtures.writeDataset(dir, IdxFixtures.learnable(6, 28, 28, 1), IdxFixtures.learnable(5, 20, 20, 2));
         String message = assertThrows(InvalidInputException.class,
-                () -> MnistDataset.load(new Path(dir.toUri()), HADOOP)).getMessage();
+                () -> MnistDataset.open(new Path(dir.toUri()), HADOOP)).getMessage();
         assertTrue(message.contains("images are 20x20 but the training images"), message);
     }
 

@@ -5,7 +5,7 @@ import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.IdxFixtures;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
+import io.mnistspark.data.ImageBlocks;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +39,8 @@ class DistributedTrainerTest {
             loader.override(keysAndValues[i], keysAndValues[i + 1]);
         }
         RunConfig config = loader.load();
-        try (TrainingData data = new TrainingData(MiniBatches.distribute(TestSpark.context(), TRAIN, 2),
-                MiniBatches.distribute(TestSpark.context(), VALIDATION, 2),
-                MiniBatches.distribute(TestSpark.context(), TEST, 2), TRAIN.pixelsPerImage())) {
+        try (TrainingData data = TrainingData.of(TestSpark.context(), ImageBlocks.of(TestSpark.context(), TRAIN),
+                ImageBlocks.of(TestSpark.context(), VALIDATION), ImageBlocks.of(TestSpark.context(), TEST), 0, "fixture")) {
             return new DistributedTrainer(TestSpark.context(), config, new Path(dir.resolve("scratch").toUri()))
                     .train(data, (result, total) -> seen.add(result));
         }

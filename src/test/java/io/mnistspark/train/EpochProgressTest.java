@@ -5,7 +5,7 @@ import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.IdxFixtures;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
+import io.mnistspark.data.ImageBlocks;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +33,8 @@ class EpochProgressTest {
             loader.override(keysAndValues[i], keysAndValues[i + 1]);
         }
         RunConfig config = loader.load();
-        try (TrainingData data = new TrainingData(MiniBatches.distribute(TestSpark.context(), TRAIN, 2), null,
-                MiniBatches.distribute(TestSpark.context(), TEST, 2), TRAIN.pixelsPerImage())) {
+        try (TrainingData data = TrainingData.of(TestSpark.context(), ImageBlocks.of(TestSpark.context(), TRAIN), null,
+                ImageBlocks.of(TestSpark.context(), TEST), 0, "fixture")) {
             return new DistributedTrainer(TestSpark.context(), config, new Path(dir.resolve("scratch").toUri()))
                     .train(data, listener);
         }

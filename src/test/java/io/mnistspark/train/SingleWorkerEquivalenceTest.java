@@ -3,10 +3,11 @@ package io.mnistspark.train;
 import io.mnistspark.TestSpark;
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
-import io.mnistspark.data.IdxFile;
+import io.mnistspark.data.IdxHeader;
 import io.mnistspark.data.IdxFixtures;
 import io.mnistspark.data.LabeledImages;
-import io.mnistspark.data.MiniBatches;
+import io.mnistspark.data.EpochPlan;
+import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.model.NetworkFactory;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -41,10 +42,10 @@ class SingleWorkerEquivalenceTest {
         TrainingOutcome spark = trainOnSpark(config, train, test, 1);
 
         MultiLayerNetwork single = NetworkFactory.create(config.network(), config.training(),
-                train.pixelsPerImage(), IdxFile.CLASSES);
+                train.pixelsPerImage(), 10);
         float[] initial = single.params().toFloatVector();
         for (int epoch = 1; epoch <= config.training().epochs(); epoch++) {
-            List<DataSet> batches = list(MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0, batch));
+            List<DataSet> batches = epochBatches(train, config, epoch);
             assertEquals(40, batches.size());
             for (DataSet ds : batches) {
                 single.fit(ds);
@@ -69,14 +70,13 @@ class SingleWorkerEquivalenceTest {
 
         // single process, the rate set by hand: 0.5, 0.25, 0.125 (DL4J's rate is half of it for the quadratic cost)
         MultiLayerNetwork decayed = NetworkFactory.create(config.network(), config.training(),
-                train.pixelsPerImage(), IdxFile.CLASSES);
+                train.pixelsPerImage(), 10);
         MultiLayerNetwork constant = NetworkFactory.create(config.network(), config.training(),
-                train.pixelsPerImage(), IdxFile.CLASSES);
+                train.pixelsPerImage(), 10);
         double[] rates = {0.5, 0.25, 0.125};
         for (int epoch = 1; epoch <= 3; epoch++) {
             decayed.setLearningRate(rates[epoch - 1] / 2);
-            for (DataSet ds : list(MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
-                    config.training().batchSize()))) {
+            for (DataSet ds : epochBatches(train, config, epoch)) {
                 decayed.fit(ds);
                 constant.fit(ds.copy());
             }
@@ -94,12 +94,11 @@ class SingleWorkerEquivalenceTest {
         TrainingOutcome spark = trainOnSpark(config, train, test, 1);
 
         MultiLayerNetwork single = NetworkFactory.create(config.network(), config.training(),
-                train.pixelsPerImage(), IdxFile.CLASSES);
+                train.pixelsPerImage(), 10);
         for (int epoch = 1; epoch <= 2; epoch++) {
             double sum = 0;
             int examples = 0;
-            for (DataSet ds : list(MiniBatches.shuffledBatches(train, config.training().seed(), epoch, 0,
-                    config.training().batchSize()))) {
+            for (DataSet ds : epochBatches(train, config, epoch)) {
                 single.fit(ds);
                 sum += single.score() * ds.numExamples(); // the step's loss, computed before its update
                 examples += ds.numExamples();
@@ -147,8 +146,8 @@ class SingleWorkerEquivalenceTest {
     }
 
     private TrainingOutcome trainOnSpark(RunConfig config, LabeledImages train, LabeledImages test, int partitions) {
-        try (TrainingData data = new TrainingData(MiniBatches.distribute(TestSpark.context(), train, partitions), null,
-                MiniBatches.distribute(TestSpark.context(), test, partitions), train.pixelsPerImage())) {
+        try (TrainingData data = TrainingData.of(TestSpark.context(), ImageBlocks.of(TestSpark.context(), train), null,
+                ImageBlocks.of(TestSpark.context(), test), 10, "fixture")) {
             return new DistributedTrainer(TestSpark.context(), config, new Path(dir.toUri()))
                     .train(data, (result, total) -> { });
         }
@@ -157,9 +156,10 @@ class SingleWorkerEquivalenceTest {
     @Test
     void epochsShuffleDifferentlyButRepeatably() {
         LabeledImages images = IdxFixtures.learnable(30, 4, 4, 5);
-        List<Integer> first = labels(list(MiniBatches.shuffledBatches(images, 1, 1, 0, 30)));
-        assertEquals(first, labels(list(MiniBatches.shuffledBatches(images, 1, 1, 0, 30))));
-        assertFalse(first.equals(labels(list(MiniBatches.shuffledBatches(images, 1, 2, 0, 30)))));
+        RunConfig config = new ConfigLoader().override("training.batch-size", "30").load();
+        List<Integer> first = labels(epochBatches(images, config, 1));
+        assertEquals(first, labels(epochBatches(images, config, 1)));
+        assertFalse(first.equals(labels(epochBatches(images, config, 2))));
         List<Integer> sorted = new ArrayList<>(first);
         sorted.sort(Integer::compare);
         List<Integer> original = new ArrayList<>();
@@ -170,10 +170,17 @@ class SingleWorkerEquivalenceTest {
         assertEquals(original, sorted, "a permutation of the same images");
     }
 
-    private static List<DataSet> list(java.util.Iterator<DataSet> batches) {
-        List<DataSet> list = new ArrayList<>();
-        batches.forEachRemaining(list::add);
-        return list;
+    /** The mini-batches of one worker's epoch, computed on the driver with the executors' plan. */
+    static List<DataSet> epochBatches(LabeledImages images, RunConfig config, int epoch) {
+        List<LabeledImages> blocks = new ArrayList<>();
+        int[] counts = new int[(images.count() + ImageBlocks.BLOCK_IMAGES - 1) / ImageBlocks.BLOCK_IMAGES];
+        for (int b = 0; b < counts.length; b++) {
+            int from = b * ImageBlocks.BLOCK_IMAGES;
+            blocks.add(images.slice(from, Math.min(images.count(), from + ImageBlocks.BLOCK_IMAGES)));
+            counts[b] = blocks.get(b).count();
+        }
+        return EpochPlan.of("reference", counts, config.training().seed(), epoch, 1, config.training().batchSize(),
+                config.spark().averagingFrequency(), config.training().shuffleWindow()).localBatches(blocks, 0, 10);
     }
 
     private static List<Integer> labels(List<DataSet> batches) {

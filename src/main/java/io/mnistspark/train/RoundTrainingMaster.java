@@ -1,0 +1,35 @@
+package io.mnistspark.train;
+
+import org.apache.spark.api.java.JavaRDDLike;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/**
+ * DL4J's parameter-averaging master, told how many mini-batches the next {@code fit} holds. DL4J counts every
+ * RDD it is given before it trains (one extra pass that builds every mini-batch only to count it); the
+ * trainer's rounds know their size from the epoch plan, so the count is skipped. Without a known size (the
+ * {@code export} approach counts its files) DL4J counts as usual.
+ */
+final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
+    private static final long serialVersionUID = 1L;
+
+    private long expected = -1;
+
+    RoundTrainingMaster(Builder builder) {
+        super(builder);
+    }
+
+    /** The number of mini-batches of the next {@code fit}, or -1 to let DL4J count them. */
+    void expect(long batches) {
+        expected = batches;
+    }
+
+    @Override
+    protected <T, R extends JavaRDDLike<T, R>> long getTotalDataSetObjectCount(JavaRDDLike<T, R> trainingData) {
+        if (expected >= 0) {
+            long known = expected;
+            expected = -1;
+            return known;
+        }
+        return super.getTotalDataSetObjectCount(trainingData);
+    }
+}
