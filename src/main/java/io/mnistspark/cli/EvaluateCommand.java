@@ -87,7 +87,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     run.commit();
                 }
                 return Main.OK;
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 if (run != null) {
                     run.abort();
                 }

@@ -15,7 +15,7 @@ import java.util.Arrays;
  */
 @Command(name = "mnist-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Trains dense neural networks on MNIST-format data with Spark (DL4J parameter averaging).",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, FetchCommand.class, ReportCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ScoreCommand.class, ConvertCommand.class, FetchCommand.class, ReportCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -30,7 +30,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, evaluate, score, fetch or report");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, evaluate, score, convert, fetch or report");
     }
 
     public static void main(String[] args) {
@@ -50,8 +50,9 @@ public final class Main implements Runnable {
             if (verbose) {
                 exception.printStackTrace(e);
             }
-            if (exception instanceof UserException) {
-                e.println("error: " + exception.getMessage());
+            UserException user = userCause(exception);
+            if (user != null) {
+                e.println("error: " + user.getMessage());
                 e.flush();
                 return BAD_INPUT;
             }
@@ -65,6 +66,23 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * The user's mistake behind {@code exception}: itself, or the cause a Spark job failure carries when a task
+     * found it (a bad label deep inside a file read by an executor); null when there is none.
+     */
+    static UserException userCause(Throwable exception) {
+        int depth = 0;
+        for (Throwable t = exception; t != null && depth < 20; t = t.getCause(), depth++) {
+            if (t instanceof UserException user) {
+                return user;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** The exception that says what went wrong: past wrappers without a message of their own. */

@@ -75,7 +75,7 @@ final class ReportCommand implements Callable<Integer> {
                 blocks.labelCounts(sc, ModelStore.classes(network), "the model predicts " + ModelStore.classes(network) + " classes");
                 write(sc, directory, finished.metricsJson(), network, blocks, batchSize, "report");
                 directory.commit();
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 directory.abort();
                 throw e;
             }
@@ -93,7 +93,7 @@ final class ReportCommand implements Callable<Integer> {
                                    ImageBlocks test, int batchSize, java.io.PrintWriter err) {
         try {
             write(sc, run, metricsJson, network, test, batchSize, "train");
-        } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
+        } catch (Exception | LinkageError | java.awt.AWTError e) {
             err.println("warning: report.html not written (" + e + "); write it later with: report --run " + run.root());
             err.flush();
         }

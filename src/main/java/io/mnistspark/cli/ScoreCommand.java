@@ -152,7 +152,7 @@ final class ScoreCommand implements Callable<Integer> {
                 }
                 console.println("Wrote " + run.root());
                 return Main.OK;
-            } catch (RuntimeException | Error e) {
+            } catch (Exception | Error e) {
                 run.abort();
                 throw e;
             } finally {

@@ -39,6 +39,15 @@ public final class SparkRuntime implements AutoCloseable {
                 + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
         SparkContext sc = SparkContext.getOrCreate(conf);
         sc.setLogLevel(verbose ? "INFO" : "WARN");
+        if (!verbose) {
+            // a task that finds bad input (a label out of range deep inside a file) fails its job: the command
+            // prints the task's one-line message; the executor's stack trace and the scheduler's retries are noise
+            // in local mode, where executors log to this console (on a cluster they go to the executors' logs)
+            org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.executor.Executor",
+                    org.apache.logging.log4j.Level.OFF);
+            org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager",
+                    org.apache.logging.log4j.Level.OFF);
+        }
         return new SparkRuntime(JavaSparkContext.fromSparkContext(sc), !existed);
     }
 

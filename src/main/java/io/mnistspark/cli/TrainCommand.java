@@ -2,6 +2,7 @@ package io.mnistspark.cli;
 
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.ParquetImages;
 import io.mnistspark.ml.DenseNetClassifier;
 import io.mnistspark.model.ModelStore;
 import io.mnistspark.store.JsonFormat;
@@ -27,6 +28,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,7 +42,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Directory (any Hadoop URI) with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-                    + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (gzip or raw). "
+                    + "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (gzip or raw), or with train/ and test/ "
+                    + "Parquet datasets (label + image or features columns, as convert writes). Every executor must "
+                    + "reach it: a local path serves local mode only; on a cluster use HDFS/S3 or a shared mount. "
                     + "With --resume: the checkpoint's data directory unless given.")
     String data;
 
@@ -87,17 +91,25 @@ final class TrainCommand implements Callable<Integer> {
             RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resumption != null);
             try {
                 long t = System.nanoTime();
-                MnistDataset dataset = MnistDataset.open(dataPath, sc.hadoopConfiguration());
-                int validationCount = config.training().validationCount(dataset.train().count());
+                boolean parquet = ParquetImages.isParquetLayout(dataPath, sc.hadoopConfiguration());
+                MnistDataset dataset = parquet ? null : MnistDataset.open(dataPath, sc.hadoopConfiguration());
+                List<Path> inputs = parquet
+                        ? List.of(new Path(dataPath, ParquetImages.TRAIN), new Path(dataPath, ParquetImages.TEST))
+                        : dataset.files().all();
                 int workers = DistributedTrainer.workers(sc, config);
                 TrainingOutcome outcome;
-                try (TrainingData distributed = TrainingData.read(sc, dataset, validationCount, config.network().classes());
+                try (TrainingData distributed = parquet
+                        ? TrainingData.readParquet(sc, dataPath, config.training().validationSize(),
+                                config.training().seed(), config.network().classes())
+                        : TrainingData.read(sc, dataset, config.training().validationCount(dataset.train().count()),
+                                config.network().classes());
                      ProgressReporter progress = ProgressReporter.forConsole(console)) {
                     phases.put("load_data", seconds(t));
                     console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",
                             describe(config, distributed.pixelsPerImage(), distributed.classes()),
-                            distributed.train().count(), validationCount, dataset.test().count(), workers,
-                            workers == 1 ? "" : "s", sc.master());
+                            distributed.train().count(),
+                            distributed.validation() == null ? 0 : distributed.validation().count(),
+                            distributed.test().count(), workers, workers == 1 ? "" : "s", sc.master());
                     console.flush();
                     TrainingStart from = null;
                     if (resumption == null) {
@@ -116,9 +128,10 @@ final class TrainCommand implements Callable<Integer> {
                     phases.put("train", outcome.fitSeconds());
                     phases.put("evaluate", outcome.evaluationSeconds());
 
+                    String source = parquet ? "parquet" : dataset.train().gzip() ? "idx-gzip" : "idx-raw";
                     String metricsJson = writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
-                            Provenance.inputs(dataset.files().all(), sc.hadoopConfiguration()), started),
-                            phases, start);
+                            Provenance.inputs(inputs, sc.hadoopConfiguration()), started),
+                            phases, start, RunMetrics.DataSummary.of(source, distributed));
                     ReportCommand.writeAfterTraining(sc, run, metricsJson, outcome.network(), distributed.test(),
                             config.spark().evaluationBatchSize(), spec.commandLine().getErr());
                 }
@@ -127,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
                 console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",
                         100 * best.testAccuracy(), best.epoch(), outcome.finalTest().summary(), run.root());
                 return Main.OK;
-            } catch (RuntimeException | IOException | Error e) {
+            } catch (Exception | Error e) {
                 run.abort();
                 throw e;
             }
@@ -154,7 +167,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** model.zip, config.conf, epochs.csv and metrics.json, staged in the run directory; returns metrics.json. */
     private static String writeOutputs(RunDirectory run, RunConfig config, TrainingOutcome outcome,
-                                     Provenance provenance, Map<String, Double> phases, long start) throws IOException {
+                                     Provenance provenance, Map<String, Double> phases, long start,
+                                     RunMetrics.DataSummary data) throws IOException {
         long t = System.nanoTime();
         try (OutputStream model = run.create("model.zip")) {
             ModelStore.write(outcome.network(), model);
@@ -165,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
         EpochResult best = outcome.bestEpoch();
         RunMetrics metrics = new RunMetrics(config.asMap(), provenance, outcome.history(),
                 new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.finalTest(),
-                RunMetrics.Timing.of(seconds(start), phases, outcome.averaging()));
+                RunMetrics.Timing.of(seconds(start), phases, outcome.averaging()), data);
         String json = JsonFormat.write(metrics);
         run.writeText("metrics.json", json);
         return json;

@@ -16,8 +16,8 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 
 /**
- * How one epoch walks over the training blocks: the blocks in a seeded random order are dealt to the workers
- * (so each worker's share differs by at most one block), each worker's images form a stream cut into averaging
+ * How one epoch walks over the training blocks: the blocks in a seeded random order are dealt to the workers,
+ * each to the one with the fewest images so far (the shares differ by at most one block), each worker's images form a stream cut into averaging
  * rounds of {@code averagingFrequency x batchSize} images, and the stream is shuffled in windows of whole rounds
  * (at least {@code shuffleWindow} images). A window that holds all of a worker's images is a full shuffle, as
  * Nielsen's SGD does before every epoch; larger data sets are shuffled block by block and within each window.
@@ -70,12 +70,25 @@ public final class EpochPlan implements Serializable {
             order[i] = order[j];
             order[j] = t;
         }
+        // each block in turn to the worker with the fewest images so far: shares differ by at most one block
+        List<List<Integer>> shares = new ArrayList<>();
+        long[] images = new long[workers];
+        for (int w = 0; w < workers; w++) {
+            shares.add(new ArrayList<>());
+        }
+        for (int block : order) {
+            int least = 0;
+            for (int w = 1; w < workers; w++) {
+                if (images[w] < images[least]) {
+                    least = w;
+                }
+            }
+            shares.get(least).add(block);
+            images[least] += blockCounts[block];
+        }
         int[][] dealt = new int[workers][];
         for (int w = 0; w < workers; w++) {
-            dealt[w] = new int[(order.length - w + workers - 1) / workers];
-        }
-        for (int i = 0; i < order.length; i++) {
-            dealt[i % workers][i / workers] = order[i];
+            dealt[w] = shares.get(w).stream().mapToInt(Integer::intValue).toArray();
         }
         long round = (long) averagingFrequency * batchSize;
         int roundImages = (int) Math.min(Integer.MAX_VALUE / 2, round);

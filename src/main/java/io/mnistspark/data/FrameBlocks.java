@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 
 /**
  * A DataFrame's images as {@link ImageBlocks}, packed where its partitions are: each executor turns its rows
- * (a feature vector of pixel intensities in [0, 1] and a whole-number label) into blocks of at most
+ * (a feature vector of pixel intensities in [0, 1], or an image of bytes, and a whole-number label) into blocks of at most
  * {@value ImageBlocks#BLOCK_IMAGES} 8-bit images, the blocks are numbered and spread one per partition, and
  * kept {@code MEMORY_AND_DISK}. The driver receives only each block's size. Validation rows are held out
  * where they are: by a boolean column, or at random with a seeded fraction (like Spark's {@code randomSplit}:
@@ -115,7 +115,13 @@ public final class FrameBlocks {
                 validation = fraction > 0 && random.nextDouble() < fraction;
             }
             Packer packer = validation ? held : train;
-            packer.add((Vector) row.get(0), ((Number) row.get(1)).doubleValue(), featuresColumn, labelColumn);
+            double label = ((Number) row.get(1)).doubleValue();
+            Object pixels = row.get(0);
+            if (pixels instanceof byte[] bytes) {
+                packer.add(bytes, label, featuresColumn, labelColumn);
+            } else {
+                packer.add((Vector) pixels, label, featuresColumn, labelColumn);
+            }
             if (packer.count == ImageBlocks.BLOCK_IMAGES) {
                 out.add(new Tuple2<>(validation, packer.take()));
             }
@@ -136,6 +142,16 @@ public final class FrameBlocks {
         private int size = -1;
         private int count;
 
+        void add(byte[] image, double label, String imageColumn, String labelColumn) {
+            if (size >= 0 && image.length != size) {
+                throw new IllegalArgumentException("column " + imageColumn + " holds images of " + size
+                        + " and " + image.length + " bytes; all must have the same size");
+            }
+            size = image.length;
+            pixels.write(image, 0, image.length);
+            addLabel(label, labelColumn);
+        }
+
         void add(Vector features, double label, String featuresColumn, String labelColumn) {
             double[] values = features.toArray();
             if (size >= 0 && values.length != size) {
@@ -150,6 +166,10 @@ public final class FrameBlocks {
                 }
                 pixels.write((int) Math.round(v * 255));
             }
+            addLabel(label, labelColumn);
+        }
+
+        private void addLabel(double label, String labelColumn) {
             if (label != Math.rint(label) || label < 0 || label > 255) {
                 throw new IllegalArgumentException("column " + labelColumn + " holds " + label
                         + ": labels must be whole numbers 0-255");

@@ -54,12 +54,12 @@ public final class LabeledImages implements Serializable {
     }
 
     /** The pixel bytes, image after image (not copied: do not change them). */
-    byte[] pixelBytes() {
+    public byte[] pixelBytes() {
         return pixels;
     }
 
     /** The label bytes (not copied: do not change them). */
-    byte[] labelBytes() {
+    public byte[] labelBytes() {
         return labels;
     }
 

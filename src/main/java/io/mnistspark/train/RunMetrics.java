@@ -8,10 +8,22 @@ import java.util.Map;
 
 /**
  * The content of {@code metrics.json}: the resolved configuration, provenance, the per-epoch history, the best
- * epoch, the final test evaluation and where the time went.
+ * epoch, the final test evaluation, where the time went and what data it was.
  */
 public record RunMetrics(Map<String, Object> config, Provenance provenance, List<EpochResult> epochs,
-                         Best best, EvaluationResult test, Timing timing) {
+                         Best best, EvaluationResult test, Timing timing, DataSummary data) {
+
+    /**
+     * What was trained on: {@code source} is idx-raw (read in byte ranges), idx-gzip (streamed) or parquet.
+     */
+    public record DataSummary(String source, long trainImages, long validationImages, long testImages, int rows,
+                              int columns, int classes) {
+
+        public static DataSummary of(String source, TrainingData data) {
+            return new DataSummary(source, data.train().count(), data.validation() == null ? 0 : data.validation().count(),
+                    data.test().count(), data.train().rows(), data.train().columns(), data.classes());
+        }
+    }
 
     /** The epoch with the highest test accuracy. */
     public record Best(int epoch, double testAccuracy) {

@@ -3,8 +3,14 @@ package io.mnistspark.train;
 import io.mnistspark.InvalidInputException;
 import io.mnistspark.data.IdxPair;
 import io.mnistspark.data.ImageBlocks;
+import io.mnistspark.data.FrameBlocks;
 import io.mnistspark.data.MnistDataset;
+import io.mnistspark.data.ParquetImages;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 import java.util.List;
 
@@ -35,6 +41,52 @@ public record TrainingData(ImageBlocks train, ImageBlocks validation, ImageBlock
         } catch (RuntimeException e) {
             trainSets.forEach(ImageBlocks::close);
             test.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The {@code train/} and {@code test/} Parquet datasets of {@code directory} (the layout {@code convert}
+     * writes), packed into blocks by the executors; validation images are held out at random with the seeded
+     * fraction {@code validationSize} (a number of images becomes a fraction of the training rows).
+     */
+    public static TrainingData readParquet(JavaSparkContext sc, Path directory, double validationSize, long seed,
+                                           int configuredClasses) {
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        Path trainPath = new Path(directory, ParquetImages.TRAIN);
+        Path testPath = new Path(directory, ParquetImages.TEST);
+        Dataset<Row> trainFrame = ParquetImages.read(spark, trainPath);
+        Dataset<Row> testFrame = ParquetImages.read(spark, testPath);
+        double fraction = validationSize < 1 ? validationSize : validationSize / trainFrame.count();
+        if (fraction >= 1) {
+            throw new InvalidInputException("training.validation-size holds out " + (long) validationSize
+                    + " images, leaving no training data: " + trainPath + " holds " + trainFrame.count() + " rows");
+        }
+        FrameBlocks.Split train = packed(trainPath, () -> FrameBlocks.pack(trainFrame, ParquetImages.pixelColumn(trainFrame),
+                ParquetImages.LABEL, null, fraction, seed));
+        try {
+            FrameBlocks.Split test = packed(testPath, () -> FrameBlocks.pack(testFrame, ParquetImages.pixelColumn(testFrame),
+                    ParquetImages.LABEL, null, 0, seed));
+            return of(sc, train.train(), train.validation(), test.train(), configuredClasses, trainPath.toString());
+        } catch (RuntimeException e) {
+            train.train().close();
+            if (train.validation() != null) {
+                train.validation().close();
+            }
+            throw e;
+        }
+    }
+
+    /** Packs a Parquet dataset; a bad row found by a task becomes a one-line error naming the dataset. */
+    private static FrameBlocks.Split packed(Path path, java.util.function.Supplier<FrameBlocks.Split> pack) {
+        try {
+            return pack.get();
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof IllegalArgumentException bad && !(cause instanceof NumberFormatException)) {
+                    throw new InvalidInputException(path + ": " + bad.getMessage(), e);
+                }
+            }
             throw e;
         }
     }

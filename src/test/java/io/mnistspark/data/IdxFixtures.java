@@ -52,15 +52,20 @@ public final class IdxFixtures {
 
     /** Random images whose label is encoded in their brightness pattern, so a network can learn them. */
     public static LabeledImages learnable(int count, int rows, int columns, long seed) {
+        return learnable(count, rows, columns, seed, 0, 10);
+    }
+
+    /** Like {@link #learnable(int, int, int, long)} with labels {@code first .. first + classes - 1}. */
+    public static LabeledImages learnable(int count, int rows, int columns, long seed, int first, int classes) {
         Random random = new Random(seed);
         int n = rows * columns;
         byte[] pixels = new byte[count * n];
         byte[] labels = new byte[count];
         for (int i = 0; i < count; i++) {
-            int label = random.nextInt(10);
+            int label = first + random.nextInt(classes);
             labels[i] = (byte) label;
             for (int p = 0; p < n; p++) {
-                boolean on = p % 10 == label;
+                boolean on = p % classes == label - first;
                 pixels[i * n + p] = (byte) (on ? 150 + random.nextInt(106) : random.nextInt(60));
             }
         }
@@ -70,12 +75,20 @@ public final class IdxFixtures {
     /** Writes images and labels as the four standard gzip files (train and test) into {@code dir}. */
     public static Path writeDataset(Path dir, LabeledImages train, LabeledImages test) throws IOException {
         Files.createDirectories(dir);
-        write(dir, "train", train);
-        write(dir, "t10k", test);
+        write(dir, "train", train, true);
+        write(dir, "t10k", test, true);
         return dir;
     }
 
-    private static void write(Path dir, String prefix, LabeledImages images) throws IOException {
+    /** Writes images and labels as the four standard raw (uncompressed) files into {@code dir}. */
+    public static Path writeRawDataset(Path dir, LabeledImages train, LabeledImages test) throws IOException {
+        Files.createDirectories(dir);
+        write(dir, "train", train, false);
+        write(dir, "t10k", test, false);
+        return dir;
+    }
+
+    private static void write(Path dir, String prefix, LabeledImages images, boolean gzip) throws IOException {
         byte[] pixels = new byte[images.count() * images.pixelsPerImage()];
         byte[] labels = new byte[images.count()];
         for (int i = 0; i < images.count(); i++) {
@@ -84,10 +97,11 @@ public final class IdxFixtures {
                 pixels[i * images.pixelsPerImage() + p] = (byte) images.pixel(i, p);
             }
         }
-        Files.write(dir.resolve(prefix + "-images-idx3-ubyte.gz"), gzip(imagesBytes(IdxHeader.IMAGES_MAGIC,
-                images.count(), images.rows(), images.columns(), pixels)));
-        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), gzip(labelsBytes(IdxHeader.LABELS_MAGIC,
-                images.count(), labels)));
+        byte[] imageFile = imagesBytes(IdxHeader.IMAGES_MAGIC, images.count(), images.rows(), images.columns(), pixels);
+        byte[] labelFile = labelsBytes(IdxHeader.LABELS_MAGIC, images.count(), labels);
+        String suffix = gzip ? ".gz" : "";
+        Files.write(dir.resolve(prefix + "-images-idx3-ubyte" + suffix), gzip ? gzip(imageFile) : imageFile);
+        Files.write(dir.resolve(prefix + "-labels-idx1-ubyte" + suffix), gzip ? gzip(labelFile) : labelFile);
     }
 
     /** Image {@code index} of {@code images} as an 8-bit greyscale image (what a PNG of an IDX image holds). */

@@ -44,8 +44,8 @@ class DenseNetClassifierTest {
         Set<String> names = Arrays.stream(classifier.params()).map(Param::name).collect(Collectors.toSet());
         var keys = schema.entrySet().stream()
                 .filter(e -> SchemaParams.SECTIONS.contains(e.getKey().substring(0, e.getKey().indexOf('.')))).toList();
-        assertEquals(23, keys.size(), "network, training and spark keys");
-        assertEquals(keys.size() + 6, names.size(), names.toString());
+        assertEquals(25, keys.size(), "network, training and spark keys");
+        assertEquals(keys.size() + 7, names.size(), names.toString());
         for (var entry : keys) {
             String name = SchemaParams.paramName(entry.getKey());
             assertTrue(names.contains(name), name);
@@ -118,5 +118,33 @@ class DenseNetClassifierTest {
         Vector features = test.orderBy("index").first().getAs("features");
         assertEquals(before.get(0).getDouble(4), network.predict(features));
         assertEquals(3, network.setScoringBatchSize(7).transform(test).filter("prediction >= 0").limit(3).count());
+    }
+
+    /**
+     * The executors pack the DataFrame's partitions into blocks: nothing is collected, so a data set far larger
+     * than {@code spark.driver.maxResultSize} trains (the tests' context sets 4 MB; the pixels alone are 4.7 MB,
+     * the feature vectors 37 MB). Validation rows come from an indicator column, or a seeded random fraction.
+     */
+    @Test
+    void fitCollectsNothingAndHoldsOutByColumnOrSeededFraction() {
+        SparkSession spark = spark();
+        long limit = TestSpark.context().getConf().getSizeAsBytes("spark.driver.maxResultSize");
+        assertTrue(limit <= 4L << 20, "the test needs a small spark.driver.maxResultSize, not " + limit);
+        Dataset<Row> images = FeatureFrames.fromImages(spark, IdxFixtures.learnable(6000, 28, 28, 5)).repartition(3)
+                .withColumn("isVal", org.apache.spark.sql.functions.expr("index % 5 = 0"));
+        assertEquals(3, images.rdd().getNumPartitions());
+        assertTrue(6000L * 784 > limit);
+
+        DenseNetClassifier classifier = new DenseNetClassifier().setHiddenLayers(16).setEpochs(1).setWorkers(2)
+                .setValidationIndicatorCol("isVal");
+        classifier.setConfig("spark.averaging-frequency", 30);
+        DenseNetClassificationModel model = classifier.fit(images);
+        assertEquals(10, model.numClasses());
+        long correct = model.transform(images).filter("label = prediction").count();
+        assertTrue(correct > 3000, "learnable fixture: " + correct + " / 6000");
+
+        DenseNetClassificationModel byFraction = new DenseNetClassifier().setHiddenLayers(16).setEpochs(1).setWorkers(2)
+                .setValidationSize(0.2).fit(images);
+        assertEquals(784, byFraction.numFeatures());
     }
 }
