@@ -1,7 +1,9 @@
 package io.mnistspark.cli;
 
 import io.mnistspark.InvalidInputException;
+import io.mnistspark.data.FrameBlocks;
 import io.mnistspark.data.IdxPair;
+import io.mnistspark.data.ParquetImages;
 import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.MnistFiles;
 import io.mnistspark.evaluate.Misclassified;
@@ -47,41 +49,67 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         Configuration hadoop = new Configuration();
         FinishedRun finished = FinishedRun.open(new Path(run), hadoop);
-        Path images;
-        Path labels;
-        if (data != null) {
-            MnistFiles files = MnistFiles.in(new Path(data), hadoop);
-            images = files.testImages();
-            labels = files.testLabels();
-        } else {
-            images = recorded(finished, "t10k-images", hadoop);
-            labels = recorded(finished, "t10k-labels", hadoop);
-        }
-        finished.checkRecordedChecksum(images, hadoop);
-        finished.checkRecordedChecksum(labels, hadoop);
-        IdxPair test = IdxPair.read(images, labels, hadoop);
+        boolean parquet = data != null ? ParquetImages.isParquetLayout(new Path(data), hadoop)
+                : "parquet".equals(finished.metrics().at("/data/source").asText());
         long recordedTotal = finished.metrics().at("/test/total").asLong();
-        if (test.count() != recordedTotal) {
-            throw new InvalidInputException(images + ": holds " + test.count() + " test images, but the run was tested on "
-                    + recordedTotal + " (" + finished.metricsPath() + "); pass --data DIR with the run's test files");
-        }
-        MultiLayerNetwork network = ModelStore.load(finished.model(), hadoop, test.pixelsPerImage(), 0);
         int batchSize = finished.metrics().at("/config/spark/evaluation-batch-size").asInt(1000);
+        IdxPair test = null;
+        Path parquetTest = null;
+        if (parquet) {
+            parquetTest = data != null ? new Path(data, ParquetImages.TEST) : recorded(finished, ParquetImages.TEST, hadoop);
+        } else {
+            Path images;
+            Path labels;
+            if (data != null) {
+                MnistFiles files = MnistFiles.in(new Path(data), hadoop);
+                images = files.testImages();
+                labels = files.testLabels();
+            } else {
+                images = recorded(finished, "t10k-images", hadoop);
+                labels = recorded(finished, "t10k-labels", hadoop);
+            }
+            finished.checkRecordedChecksum(images, hadoop);
+            finished.checkRecordedChecksum(labels, hadoop);
+            test = IdxPair.read(images, labels, hadoop);
+        }
+        MultiLayerNetwork network = ModelStore.load(finished.model(), hadoop, 0, 0);
 
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark report", 0, main != null && main.verbose)) {
             JavaSparkContext sc = spark.context();
-            RunDirectory directory = RunDirectory.open(finished.root(), sc.hadoopConfiguration(), true);
-            try (ImageBlocks blocks = ImageBlocks.readIdx(sc, test, new long[]{0}, new long[]{test.count()}).get(0)) {
+            ImageBlocks blocks = test != null
+                    ? ImageBlocks.readIdx(sc, test, new long[]{0}, new long[]{test.count()}).get(0)
+                    : parquetTest(sc, parquetTest);
+            String source = test != null ? test.images().path() : parquetTest.toString();
+            RunDirectory directory = null;
+            try (blocks) {
+                if (blocks.count() != recordedTotal) {
+                    throw new InvalidInputException(source + ": holds " + blocks.count() + " test images, but the run was tested on "
+                            + recordedTotal + " (" + finished.metricsPath() + "); pass --data DIR with the run's test files");
+                }
+                if (blocks.pixelsPerImage() != ModelStore.inputSize(network)) {
+                    throw new InvalidInputException(source + ": images of " + blocks.pixelsPerImage() + " pixels, but the model "
+                            + finished.model() + " takes " + ModelStore.inputSize(network) + " inputs");
+                }
                 blocks.labelCounts(sc, ModelStore.classes(network), "the model predicts " + ModelStore.classes(network) + " classes");
+                directory = RunDirectory.open(finished.root(), sc.hadoopConfiguration(), true);
                 write(sc, directory, finished.metricsJson(), network, blocks, batchSize, "report");
                 directory.commit();
             } catch (Exception | Error e) {
-                directory.abort();
+                if (directory != null) {
+                    directory.abort();
+                }
                 throw e;
             }
         }
         spec.commandLine().getOut().println("Wrote " + new Path(finished.root(), ReportWriter.PAGE));
         return Main.OK;
+    }
+
+    /** The test images of a run trained on Parquet, packed by the executors. */
+    private static ImageBlocks parquetTest(JavaSparkContext sc, Path path) {
+        org.apache.spark.sql.SparkSession session = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> frame = ParquetImages.read(session, path);
+        return FrameBlocks.pack(frame, ParquetImages.pixelColumn(frame), ParquetImages.LABEL, null, 0, 0).train();
     }
 
     /**

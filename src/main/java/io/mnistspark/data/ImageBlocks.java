@@ -48,9 +48,10 @@ public final class ImageBlocks implements AutoCloseable {
     private final IdxPair rawSource;
     private final JavaRDD<?> cached;
     private final String origin;
+    private final String labelOrigin;
 
     private ImageBlocks(JavaRDD<LabeledImages> rdd, int[] counts, long[] firsts, int rows, int columns,
-                        IdxPair rawSource, JavaRDD<?> cached, String origin) {
+                        IdxPair rawSource, JavaRDD<?> cached, String origin, String labelOrigin) {
         this.rdd = rdd;
         this.counts = counts;
         this.firsts = firsts;
@@ -59,6 +60,7 @@ public final class ImageBlocks implements AutoCloseable {
         this.rawSource = rawSource;
         this.cached = cached;
         this.origin = origin;
+        this.labelOrigin = labelOrigin;
     }
 
     /**
@@ -80,7 +82,7 @@ public final class ImageBlocks implements AutoCloseable {
                 JavaRDD<LabeledImages> blocks = sc.parallelize(numbers, Math.max(1, numbers.size()))
                         .map(b -> IdxReads.rawBlock(pair, firsts[b], counts[b], hadoop.value().value()));
                 sets.add(new ImageBlocks(blocks, counts, firsts, pair.rows(), pair.columns(), pair, null,
-                        pair.images().path()));
+                        pair.images().path(), labelsOf(pair)));
             }
             return sets;
         }
@@ -103,7 +105,7 @@ public final class ImageBlocks implements AutoCloseable {
             JavaRDD<LabeledImages> segment = firstBlock[s] == 0 && firstBlock[s + 1] == blockCount ? all
                     : JavaRDD.fromRDD(PartitionPruningRDD.create(all.rdd(), new PartitionRange(firstBlock[s], firstBlock[s + 1])), TAG);
             sets.add(new ImageBlocks(segment, counts(starts[s], ends[s]), firsts(starts[s], ends[s]), pair.rows(),
-                    pair.columns(), null, s == 0 ? all : null, pair.images().path()));
+                    pair.columns(), null, s == 0 ? all : null, pair.images().path(), labelsOf(pair)));
         }
         return sets;
     }
@@ -116,7 +118,7 @@ public final class ImageBlocks implements AutoCloseable {
         }
         JavaRDD<LabeledImages> rdd = sc.parallelize(blocks, Math.max(1, blocks.size())).persist(StorageLevel.MEMORY_ONLY());
         return new ImageBlocks(rdd, counts(0, images.count()), firsts(0, images.count()), images.rows(),
-                images.columns(), null, rdd, "images");
+                images.columns(), null, rdd, "images", "labels");
     }
 
     /** Blocks made elsewhere in this package (DataFrames): {@code rdd} has one block per partition. */
@@ -126,7 +128,11 @@ public final class ImageBlocks implements AutoCloseable {
         for (int b = 1; b < counts.length; b++) {
             firsts[b] = firsts[b - 1] + counts[b - 1];
         }
-        return new ImageBlocks(rdd, counts, firsts, rows, columns, null, cached, origin);
+        return new ImageBlocks(rdd, counts, firsts, rows, columns, null, cached, origin, origin);
+    }
+
+    private static String labelsOf(IdxPair pair) {
+        return pair.labelled() ? pair.labels().path() : pair.images().path();
     }
 
     private static long[] firsts(long start, long end) {
@@ -216,7 +222,7 @@ public final class ImageBlocks implements AutoCloseable {
                 return histogram;
             });
         } else {
-            String source = rawSource != null ? rawSource.images().path() : origin;
+            String source = labelOrigin;
             perPart = rdd.mapPartitionsWithIndex((p, blocks) -> {
                 long[] histogram = new long[256];
                 while (blocks.hasNext()) {

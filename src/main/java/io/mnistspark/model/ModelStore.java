@@ -42,7 +42,7 @@ public final class ModelStore {
             throw new InvalidInputException(path + ": cannot read (" + e.getMessage() + ")", e);
         }
         long inputs = inputSize(net);
-        if (inputs != expectedInputs) {
+        if (expectedInputs > 0 && inputs != expectedInputs) {
             throw new InvalidInputException(path + ": the model takes " + inputs + " inputs, but the images have "
                     + expectedInputs + " pixels");
         }

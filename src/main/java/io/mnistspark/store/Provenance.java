@@ -30,7 +30,7 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String ja
                 sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
                 workers, command, inputs, started.toString(), Instant.now().toString(),
-                FileChecksums.sha256(inputs, sc.hadoopConfiguration()));
+                FileChecksums.sha256OnExecutors(sc, inputs));
     }
 
     /** File name -> fully qualified path (with its file system's scheme) of each input file. */

@@ -121,6 +121,7 @@ class BadInputTest {
                 new Case("images file longer than its header says", dir -> {
                     Files.write(data(dir, images), IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxHeader.IMAGES_MAGIC, 599, 28, 28,
                             new byte[600 * 784])));
+                    Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 599, new byte[599])));
                     return train(dir);
                 }, images + ": 784 bytes of data after the 599 images of 28x28 the header declares"),
                 new Case("zero images", dir -> {
@@ -131,12 +132,12 @@ class BadInputTest {
                     Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 599, new byte[599])));
                     return train(dir);
                 }, labels + ": holds 599 labels but .+" + images + " holds 600 images"),
-                new Case("label outside 0-9", dir -> {
+                new Case("label outside network.classes", dir -> {
                     byte[] values = new byte[600];
-                    values[17] = 10;
+                    values[417] = 10;
                     Files.write(data(dir, labels), IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 600, values)));
-                    return train(dir);
-                }, labels + ": label 10 at index 17 is outside 0-9"),
+                    return train(dir, "--set", "network.classes=10");
+                }, labels + ": label 10 at index 417 is outside 0-9 \\(network.classes = 10\\)"),
                 new Case("unreadable file", dir -> {
                     makeUnreadable(data(dir, labels));
                     return train(dir);

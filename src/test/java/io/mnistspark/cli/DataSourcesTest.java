@@ -163,6 +163,12 @@ class DataSourcesTest {
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().contains("validation, 300 test"), run.out());
         assertTrue(metrics(out).get("test").get("accuracy").asDouble() > 0.5);
+        assertEquals("parquet", metrics(out).get("data").get("source").asText());
+        assertEquals(300, metrics(out).get("data").get("test_images").asInt());
+        Files.delete(out.resolve("report.html"));
+        Cli report = Cli.run("report", "--run", out.toString());
+        assertEquals(0, report.code(), report.toString());
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
     }
 
     @Test
