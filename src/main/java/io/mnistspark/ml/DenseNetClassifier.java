@@ -44,7 +44,9 @@ import java.util.List;
  * name of its last part ({@code training.learning-rate -> learningRate}) with the schema's default; see
  * {@link #setConfig}. {@code fit} holds out the last {@code validationSize} rows (in the dataset's order) and
  * logs their accuracy after every epoch; with {@code validationSize = 0} the logged figure is the training
- * accuracy.
+ * accuracy. With {@code earlyStoppingPatience > 0} ({@code training.early-stopping}; also
+ * {@code earlyStoppingMetric}, {@code earlyStoppingMinDelta}) the held-out rows are the validation set: training
+ * stops when they stop improving and the model returned is that of their best epoch.
  */
 public final class DenseNetClassifier
         extends ProbabilisticClassifier<Vector, DenseNetClassifier, DenseNetClassificationModel>
@@ -231,13 +233,20 @@ public final class DenseNetClassifier
         int workers = DistributedTrainer.workers(sc, config);
         Path scratch = scratchDirectory(sc);
         TrainingOutcome outcome;
-        try (TrainingData data = TrainingData.distribute(sc, new MnistDataset.TrainValidation(fit, null), check, workers)) {
+        boolean earlyStopping = config.training().earlyStopping().enabled();
+        try (TrainingData data = TrainingData.distribute(sc,
+                new MnistDataset.TrainValidation(fit, earlyStopping ? check : null), check, workers)) {
             outcome = trainOn(sc, data, scratch, (result, total) -> LOG.info("{} epoch {}/{}: {} accuracy {}",
                     uid(), result.epoch(), total, heldOut == 0 ? "training" : "held-out", result.testAccuracy()));
         } finally {
             deleteQuietly(sc, scratch);
         }
-        return new DenseNetClassificationModel(uid(), ModelStore.bytes(outcome.network()), config.render());
+        if (outcome.stopReason() != null) {
+            LOG.info("{} stopped early after epoch {}: {}", uid(), outcome.history().size(), outcome.stopReason());
+        }
+        // with early stopping, the model is the best held-out epoch's (as xgboost4j-spark keeps its best round)
+        return new DenseNetClassificationModel(uid(), ModelStore.bytes(earlyStopping && outcome.bestSoFar().network() != null
+                ? outcome.bestSoFar().network() : outcome.network()), config.render());
     }
 
     private Path scratchDirectory(JavaSparkContext sc) {

@@ -8,10 +8,13 @@ import java.util.Map;
 
 /**
  * The content of {@code metrics.json}: the resolved configuration, provenance, the per-epoch history, the best
- * epoch, the final test evaluation and where the time went.
+ * epoch (on test data, Nielsen's figure), the best validation epoch (the one of best-model.zip; null without
+ * validation data), why training stopped early (null when it did not), the final test evaluation (null in a report written while training runs) and where the
+ * time went.
  */
 public record RunMetrics(Map<String, Object> config, Provenance provenance, List<EpochResult> epochs,
-                         Best best, EvaluationResult test, Timing timing) {
+                         Best best, BestValidation bestValidation, String stopReason, EvaluationResult test,
+                         Timing timing) {
 
     /** The epoch with the highest test accuracy. */
     public record Best(int epoch, double testAccuracy) {
