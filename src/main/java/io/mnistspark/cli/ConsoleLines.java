@@ -31,7 +31,7 @@ final class ConsoleLines {
         int last = outcome.history().isEmpty() ? 0 : outcome.history().get(outcome.history().size() - 1).epoch();
         String stop = outcome.stopReason() != null
                 ? "stopped early after epoch " + last + " of " + configuredEpochs + ": " + outcome.stopReason()
-                : "ran all " + configuredEpochs + " epochs";
+                : configuredEpochs == 1 ? "ran its 1 epoch" : "ran all " + configuredEpochs + " epochs";
         BestValidation best = outcome.bestSoFar().best();
         if (best == null) {
             return "No validation data, so no best-model.zip; " + stop + ".";
