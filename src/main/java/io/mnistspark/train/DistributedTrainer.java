@@ -54,8 +54,9 @@ public final class DistributedTrainer {
     /**
      * Trains from a fresh network ({@code from == null}) or continues after {@code from.epochsDone()} epochs,
      * giving every finished epoch to {@code checkpointer} before {@code listener}, and stopping early when
-     * {@code training.early-stopping} says so ({@link EarlyStopping}; the best validation epoch is kept either way). A NaN or infinite loss or
-     * parameter stops training with {@link TrainingDivergedException} before it reaches a checkpoint.
+     * {@code training.early-stopping} says so ({@link EarlyStopping}; the best validation epoch is kept either
+     * way). A NaN or infinite loss or parameter stops training with {@link TrainingDivergedException} before it
+     * reaches a checkpoint.
      */
     public TrainingOutcome train(TrainingData data, EpochListener listener, TrainingStart from,
                                  EpochCheckpointer checkpointer) {
@@ -150,8 +151,8 @@ public final class DistributedTrainer {
     }
 
     /**
-     * DL4J's mean score over the training images. {@code calculateScore} broadcasts the network's live
-     * parameter array, and Spark 3.5 closes AutoCloseable broadcast values (an INDArray is one) when the
+     * DL4J's mean score over {@code data} (the training or the validation images). {@code calculateScore}
+     * broadcasts the network's live parameter array, and Spark 3.5 closes AutoCloseable broadcast values (an INDArray is one) when the
      * broadcast is cleaned up, which would free the parameters under the network; it therefore scores a copy.
      */
     private double trainingLoss(SparkDl4jMultiLayer network, JavaRDD<DataSet> data, int batchSize) {

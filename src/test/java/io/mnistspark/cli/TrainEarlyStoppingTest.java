@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code training.early-stopping}, {@code best-model.zip} and what {@code --resume} carries of them. */
-class EarlyStoppingTest {
+class TrainEarlyStoppingTest {
     private static final LabeledImages TRAIN = IdxFixtures.learnable(600, 28, 28, 1);
     private static final LabeledImages TEST = IdxFixtures.learnable(200, 28, 28, 2);
 
