@@ -12,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class SparkRuntime implements AutoCloseable {
     static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
+    static final String HEARTBEAT_INTERVAL = "1s";
 
     private final JavaSparkContext context;
     private final boolean owned;
@@ -37,6 +38,8 @@ public final class SparkRuntime implements AutoCloseable {
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
         conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + TIME_SOURCE_PROPERTY
                 + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
+        // Executor heartbeats carry the fitted-example counts of running tasks to the progress line (10 s by default).
+        conf.setIfMissing("spark.executor.heartbeatInterval", HEARTBEAT_INTERVAL);
         SparkContext sc = SparkContext.getOrCreate(conf);
         sc.setLogLevel(verbose ? "INFO" : "WARN");
         if (!verbose) {

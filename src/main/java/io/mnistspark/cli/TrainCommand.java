@@ -9,7 +9,9 @@ import io.mnistspark.store.JsonFormat;
 import io.mnistspark.store.Provenance;
 import io.mnistspark.store.RunDirectory;
 import io.mnistspark.train.DistributedTrainer;
+import io.mnistspark.train.EpochListener;
 import io.mnistspark.train.EpochResult;
+import io.mnistspark.store.ReportWriter;
 import io.mnistspark.train.RunMetrics;
 import io.mnistspark.train.Checkpoints;
 import io.mnistspark.train.EpochCheckpointer;
@@ -37,6 +39,8 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a dense network on an MNIST-format directory and write model + metrics to --out.")
 final class TrainCommand implements Callable<Integer> {
+    /** The network of the best validation epoch, beside model.zip (the last epoch's). */
+    static final String BEST_MODEL = "best-model.zip";
     @Mixin
     ConfigOptions configOptions;
 
@@ -50,7 +54,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Run directory to create (any Hadoop URI): model.zip, config.conf, metrics.json, epochs.csv, "
-                    + "report.html, _SUCCESS, and checkpoints/ while training.")
+                    + "report.html (rewritten after every epoch while training), best-model.zip (the best validation "
+                    + "epoch's network), _SUCCESS, and checkpoints/ while training.")
     String out;
 
     @Option(names = "--overwrite", description = "Replace an existing --out directory (its files stay until the new ones are complete).")
@@ -110,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
                             distributed.train().count(),
                             distributed.validation() == null ? 0 : distributed.validation().count(),
                             distributed.test().count(), workers, workers == 1 ? "" : "s", sc.master());
-                    console.flush();
+                    printWhereToWatch(console, run, sc);
                     TrainingStart from = null;
                     if (resumption == null) {
                         checkpoints.deleteAll(); // an overwritten run's checkpoints, now that the inputs are good
@@ -123,12 +128,16 @@ final class TrainCommand implements Callable<Integer> {
                     }
                     EpochCheckpointer checkpointer = checkpoints.writer(config.checkpoint(), config.render(),
                             Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
-                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(), progress,
-                            from, checkpointer);
+                    String source = parquet ? "parquet" : dataset.train().gzip() ? "idx-gzip" : "idx-raw";
+                    LiveReport live = new LiveReport(run, config, Provenance.inProgress(sc, workers, "train",
+                            Provenance.inputs(inputs, sc.hadoopConfiguration()), started),
+                            distributed.pixelsPerImage(), from == null ? java.util.List.of() : from.history(),
+                            spec.commandLine().getErr(), RunMetrics.DataSummary.of(source, distributed));
+                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(),
+                            EpochListener.both(progress, live), from, checkpointer);
                     phases.put("train", outcome.fitSeconds());
                     phases.put("evaluate", outcome.evaluationSeconds());
 
-                    String source = parquet ? "parquet" : dataset.train().gzip() ? "idx-gzip" : "idx-raw";
                     String metricsJson = writeOutputs(run, config, outcome, Provenance.of(sc, workers, "train",
                             Provenance.inputs(inputs, sc.hadoopConfiguration()), started),
                             phases, start, RunMetrics.DataSummary.of(source, distributed));
@@ -139,6 +148,7 @@ final class TrainCommand implements Callable<Integer> {
                 EpochResult best = outcome.bestEpoch();
                 console.printf(Locale.ROOT, "Best test accuracy %.2f%% (epoch %d), final %s. Wrote %s%n",
                         100 * best.testAccuracy(), best.epoch(), outcome.finalTest().summary(), run.root());
+                console.println(ConsoleLines.ending(outcome, config.training().epochs()));
                 return Main.OK;
             } catch (Exception | Error e) {
                 run.abort();
@@ -173,16 +183,31 @@ final class TrainCommand implements Callable<Integer> {
         try (OutputStream model = run.create("model.zip")) {
             ModelStore.write(outcome.network(), model);
         }
+        if (outcome.bestSoFar().network() != null) {
+            try (OutputStream model = run.create(BEST_MODEL)) {
+                ModelStore.write(outcome.bestSoFar().network(), model);
+            }
+        }
         run.writeText("config.conf", config.render());
         run.writeText("epochs.csv", epochsCsv(outcome));
         phases.put("save", seconds(t));
         EpochResult best = outcome.bestEpoch();
         RunMetrics metrics = new RunMetrics(config.asMap(), provenance, outcome.history(),
-                new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.finalTest(),
+                new RunMetrics.Best(best.epoch(), best.testAccuracy()), outcome.bestSoFar().best(),
+                outcome.stopReason(), outcome.finalTest(),
                 RunMetrics.Timing.of(seconds(start), phases, outcome.averaging()), data);
         String json = JsonFormat.write(metrics);
         run.writeText("metrics.json", json);
         return json;
+    }
+
+    /** The live report's path and, when Spark's UI is on, its address. */
+    private static void printWhereToWatch(PrintWriter console, RunDirectory run, JavaSparkContext sc) {
+        console.println("Report (rewritten after every epoch): " + new Path(run.root(), ReportWriter.PAGE));
+        if (sc.sc().uiWebUrl().isDefined()) {
+            console.println("Spark UI: " + sc.sc().uiWebUrl().get());
+        }
+        console.flush();
     }
 
     private static String describe(RunConfig config, int inputs, int classes) {

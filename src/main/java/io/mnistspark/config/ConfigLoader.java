@@ -184,7 +184,14 @@ public final class ConfigLoader {
                 v.intAtLeast("training.epochs", 1),
                 v.longValue("training.seed"),
                 v.fractionOrCount("training.validation-size"),
-                v.intAtLeast("training.shuffle-window", 1));
+                v.intAtLeast("training.shuffle-window", 1),
+                new EarlyStoppingSpec(v.choice("training.early-stopping.metric", ValidationMetric.class),
+                        v.intAtLeast("training.early-stopping.patience", 0),
+                        v.nonNegativeDouble("training.early-stopping.min-delta")));
+        if (training.earlyStopping().enabled() && training.validationSize() == 0) {
+            throw v.invalid("training.early-stopping.patience", "early stopping needs validation data:"
+                    + " set training.validation-size above 0, or patience = 0");
+        }
         SparkSpec spark = new SparkSpec(
                 v.intAtLeast("spark.workers", 0),
                 v.intAtLeast("spark.averaging-frequency", 1),

@@ -28,7 +28,7 @@ final class ConfigValidator {
         return file != null && line > 0 ? file + ":" + line + ": " : description.replaceFirst(": \\d+$", "") + ": ";
     }
 
-    private InvalidConfigException invalid(String key, String problem) {
+    InvalidConfigException invalid(String key, String problem) {
         ConfigValue value = config.getValue(key);
         return new InvalidConfigException(where(value) + key + " = " + value.render() + ": " + problem);
     }

@@ -44,7 +44,10 @@ import java.util.List;
  * {@link #setConfig}. {@code fit} never collects the data: the executors pack their partitions into blocks.
  * It holds out the rows of {@link #setValidationIndicatorCol the indicator column}, or a seeded random
  * {@code validationSize} fraction, and logs their accuracy after every epoch; with neither the logged figure is
- * the training accuracy. The class count is {@code classes} or the highest label + 1.
+ * the training accuracy. The class count is {@code classes} or the highest label + 1. With
+ * {@code earlyStoppingPatience > 0} ({@code training.early-stopping}; also {@code earlyStoppingMetric},
+ * {@code earlyStoppingMinDelta}) the held-out rows are the validation set: training stops when they stop
+ * improving and the model returned is that of their best epoch.
  */
 public final class DenseNetClassifier
         extends ProbabilisticClassifier<Vector, DenseNetClassifier, DenseNetClassificationModel>
@@ -244,8 +247,9 @@ public final class DenseNetClassifier
         int workers = DistributedTrainer.workers(sc, config);
         Path scratch = scratchDirectory(sc);
         TrainingOutcome outcome;
-        try (TrainingData data = TrainingData.of(sc, split.train(), null, check, config.network().classes(),
-                "column " + getLabelCol())) {
+        boolean earlyStopping = config.training().earlyStopping().enabled();
+        try (TrainingData data = TrainingData.of(sc, split.train(), earlyStopping && heldOut ? check : null, check,
+                config.network().classes(), "column " + getLabelCol())) {
             LOG.info("{} training on {} rows, {} classes, {} held out, {} workers", uid(), data.train().count(),
                     data.classes(), heldOut ? check.count() : 0, workers);
             outcome = trainOn(sc, data, scratch, (result, total) -> LOG.info("{} epoch {}/{}: {} accuracy {}",
@@ -254,7 +258,12 @@ public final class DenseNetClassifier
             deleteQuietly(sc, scratch);
             split.train().close();
         }
-        return new DenseNetClassificationModel(uid(), ModelStore.bytes(outcome.network()), config.render());
+        if (outcome.stopReason() != null) {
+            LOG.info("{} stopped early after epoch {}: {}", uid(), outcome.history().size(), outcome.stopReason());
+        }
+        // with early stopping, the model is the best held-out epoch's (as xgboost4j-spark keeps its best round)
+        return new DenseNetClassificationModel(uid(), ModelStore.bytes(earlyStopping && outcome.bestSoFar().network() != null
+                ? outcome.bestSoFar().network() : outcome.network()), config.render());
     }
 
     private Param<String> validationIndicatorCol;

@@ -23,8 +23,8 @@ import java.util.TreeMap;
 
 /**
  * The Spark ML params of {@link DenseNetClassifier}, derived from the configuration schema
- * ({@code mnist-spark-reference.conf}): one param per key of its network, training and spark sections, named after the key's last part in camel case
- * ({@code training.learning-rate -> learningRate}), typed after the default (whole numbers are
+ * ({@code mnist-spark-reference.conf}): one param per key of its network, training and spark sections, named after the key without its section in camel case
+ * ({@code training.learning-rate -> learningRate}, {@code training.early-stopping.patience -> earlyStoppingPatience}), typed after the default (whole numbers are
  * {@link LongParam}s, decimals {@link DoubleParam}s, lists {@link IntArrayParam}s), documented with the
  * schema's comment and defaulting to the schema's value. Values are validated by rendering them as HOCON
  * overrides and loading them through {@link ConfigLoader}, so a bad value fails with the key in the message
@@ -106,9 +106,9 @@ final class SchemaParams {
         }
     }
 
-    /** {@code training.learning-rate -> learningRate}. */
+    /** {@code training.learning-rate -> learningRate}, {@code training.early-stopping.patience -> earlyStoppingPatience}. */
     static String paramName(String key) {
-        String leaf = key.substring(key.lastIndexOf('.') + 1);
+        String leaf = key.substring(key.indexOf('.') + 1).replace('.', '-');
         StringBuilder name = new StringBuilder();
         boolean upper = false;
         for (char c : leaf.toCharArray()) {

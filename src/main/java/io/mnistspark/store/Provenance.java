@@ -33,6 +33,18 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String ja
                 FileChecksums.sha256OnExecutors(sc, inputs));
     }
 
+    /**
+     * The provenance of a run still training (its live report): no end time and no checksums yet (they are
+     * computed once, at the end).
+     */
+    public static Provenance inProgress(JavaSparkContext sc, int workers, String command, Map<String, String> inputs,
+                                        Instant started) {
+        return new Provenance(version("io.mnistspark", "mnist-spark"), sc.version(),
+                version("org.deeplearning4j", "deeplearning4j-nn"), System.getProperty("java.version"), sc.master(),
+                Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
+                workers, command, inputs, started.toString(), null, Map.of());
+    }
+
     /** File name -> fully qualified path (with its file system's scheme) of each input file. */
     public static Map<String, String> inputs(List<Path> files, Configuration hadoop) {
         Map<String, String> inputs = new LinkedHashMap<>();

@@ -15,6 +15,8 @@ import java.util.Map;
  * {@code metrics.json} (the gallery from the misclassified test images); the charts are PNG files beside it.
  */
 final class ReportHtml {
+    /** How often a page written while the run goes on reloads itself. */
+    static final int REFRESH_SECONDS = 10;
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"DejaVu Sans",sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
             h1{margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
@@ -29,6 +31,7 @@ final class ReportHtml {
             .gallery img{image-rendering:pixelated;width:84px;height:84px}
             .gallery figcaption{font-size:.75em;line-height:1.25}
             pre{background:#f7f7f7;padding:.8em;overflow:auto}code{word-break:break-all}
+            .progress{background:#fff4c2;border:1px solid #e6c200;padding:.4em .8em;display:inline-block;font-weight:bold}
             """;
 
     private final StringBuilder html = new StringBuilder();
@@ -41,28 +44,53 @@ final class ReportHtml {
      * @param gallery    the misclassified test images
      * @param inputs     pixels per image (the network's input size)
      * @param generated  who wrote the page and when, for the footer
+     * @param progress   null for the page of a finished run; else the run is still training, e.g. "in progress:
+     *                   epoch 3 of 30": the page says so, reloads itself and has no final evaluation or gallery
      */
     static String render(String runName, JsonNode metrics, Map<String, String> charts, Misclassified gallery,
-                         int inputs, String generated) {
+                         int inputs, String generated, String progress) {
         ReportHtml page = new ReportHtml();
-        page.write(runName, metrics, charts, gallery, inputs, generated);
+        page.write(runName, metrics, charts, gallery, inputs, generated, progress);
         return page.html.toString();
     }
 
     private void write(String runName, JsonNode m, Map<String, String> charts, Misclassified gallery, int inputs,
-                       String generated) {
+                       String generated, String progress) {
         JsonNode test = m.get("test");
         JsonNode best = m.get("best");
         JsonNode epochs = m.get("epochs");
         line("<!DOCTYPE html>");
-        line("<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mnist-spark report: " + esc(runName) + "</title>");
+        line("<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + (progress == null ? "" : "<meta http-equiv=\"refresh\" content=\"" + REFRESH_SECONDS + "\">")
+                + "<title>mnist-spark report: " + esc(runName) + "</title>");
         line("<style>" + STYLE + "</style></head><body>");
         line("<h1>mnist-spark run report</h1>");
         line("<p class=\"muted\">" + esc(runName) + "</p>");
-        line("<p class=\"summary\" id=\"summary\">Final test accuracy <b>" + summary(test) + "</b>; best "
-                + pct(best.get("test_accuracy").asDouble()) + " in epoch " + best.get("epoch").asInt() + " of "
-                + epochs.size() + "; " + network(m.get("config"), inputs, m.get("test").get("confusion").size()) + "; " + seconds(m.at("/timing/total_seconds").asDouble())
-                + " in all.</p>");
+        if (progress != null) {
+            line("<p class=\"progress\" id=\"progress\">" + esc(progress) + "</p> <span class=\"muted\">(this page"
+                    + " reloads every " + REFRESH_SECONDS + " s until the run ends)</span>");
+            JsonNode last = epochs.get(epochs.size() - 1);
+            line("<p class=\"summary\" id=\"summary\">Latest test accuracy <b>" + last.get("test_correct").asLong()
+                    + " / " + last.get("test_total").asLong() + " (" + pct(last.get("test_accuracy").asDouble())
+                    + ")</b> after epoch " + last.get("epoch").asInt() + "; best " + pct(best.get("test_accuracy").asDouble())
+                    + " in epoch " + best.get("epoch").asInt() + "; " + network(m.get("config"), inputs, classes(m)) + "; "
+                    + seconds(m.at("/timing/total_seconds").asDouble()) + " so far.</p>");
+        } else {
+            line("<p class=\"summary\" id=\"summary\">Final test accuracy <b>" + summary(test) + "</b>; best "
+                    + pct(best.get("test_accuracy").asDouble()) + " in epoch " + best.get("epoch").asInt() + " of "
+                    + epochs.size() + "; " + network(m.get("config"), inputs, classes(m)) + "; " + seconds(m.at("/timing/total_seconds").asDouble())
+                    + " in all.</p>");
+        }
+        JsonNode bestValidation = m.path("best_validation");
+        if (bestValidation.isObject()) {
+            String metric = bestValidation.get("metric").asText();
+            double value = bestValidation.get("value").asDouble();
+            line("<p id=\"best-validation\">Best validation epoch: " + bestValidation.get("epoch").asInt() + " ("
+                    + esc(metric.replace('-', ' ')) + " " + (metric.endsWith("accuracy") ? pct(value) : fixed(value, 4))
+                    + "), kept as <code>best-model.zip</code>"
+                    + (m.hasNonNull("stop_reason") ? "; training stopped early: " + esc(m.get("stop_reason").asText()) : "")
+                    + ".</p>");
+        }
 
         line("<h2>Learning curves</h2>");
         line("<div class=\"charts\">");
@@ -80,10 +108,15 @@ final class ReportHtml {
         }
         line("</table>");
 
-        confusion(test.get("confusion"));
-        perDigit(test.get("per_class"));
-        gallery(gallery, outputName(m.get("config")));
-        timing(m, charts);
+        if (progress == null) {
+            confusion(test.get("confusion"));
+            perDigit(test.get("per_class"));
+            gallery(gallery, outputName(m.get("config")));
+        } else {
+            line("<p class=\"muted\" id=\"final-sections\">The confusion matrix, the per-digit figures and the"
+                    + " misclassified digits of the final model appear when the run ends.</p>");
+        }
+        timing(m, charts, progress != null);
         provenance(m.get("provenance"), m.get("config"));
         line("<p class=\"muted\">" + esc(generated) + "</p>");
         line("</body></html>");
@@ -157,7 +190,7 @@ final class ReportHtml {
         line("</div>");
     }
 
-    private void timing(JsonNode m, Map<String, String> charts) {
+    private void timing(JsonNode m, Map<String, String> charts, boolean inProgress) {
         line("<h2>Time</h2>");
         line("<div class=\"charts\">");
         chart(charts, "epoch-times");
@@ -174,6 +207,10 @@ final class ReportHtml {
                 .append("</th></tr></table>");
         line(t.toString());
         JsonNode averaging = m.at("/timing/averaging");
+        if (inProgress) {
+            line("<p class=\"muted\">The parameter-averaging statistics appear when the run ends.</p>");
+            return;
+        }
         if (averaging.isMissingNode() || averaging.isNull()) {
             line("<p class=\"muted\">No parameter-averaging statistics (spark.training-stats = false).</p>");
             return;
@@ -236,6 +273,16 @@ final class ReportHtml {
             line("<img class=\"chart\" id=\"chart-" + name + "\" src=\"" + esc(file) + "\" alt=\"" + name + " chart\" width=\""
                     + ReportCharts.WIDTH + "\" height=\"" + ReportCharts.HEIGHT + "\">");
         }
+    }
+
+    /** The class count: recorded with the data, else the size of the test confusion matrix, else 10. */
+    private static int classes(JsonNode m) {
+        int recorded = m.path("data").path("classes").asInt(0);
+        if (recorded > 0) {
+            return recorded;
+        }
+        JsonNode confusion = m.path("test").path("confusion");
+        return confusion.isArray() && confusion.size() > 0 ? confusion.size() : 10;
     }
 
     private static String network(JsonNode config, int inputs, int classes) {

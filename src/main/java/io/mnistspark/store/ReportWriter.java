@@ -38,6 +38,32 @@ public final class ReportWriter {
      * @param generated   the footer: who wrote the report and when
      */
     public static void write(RunDirectory run, String metricsJson, Misclassified gallery, int inputs, String generated) {
+        Map<String, byte[]> files = render(run, metricsJson, gallery, inputs, generated, null);
+        // everything is drawn before the first file is staged: a failure leaves nothing half-written
+        files.forEach((name, content) -> {
+            try (OutputStream out = run.create(name)) {
+                out.write(content);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + name + " under " + run.root(), e);
+            }
+        });
+    }
+
+    /**
+     * Writes the report of a run still training straight into {@code run} (not staged), each file replaced in
+     * one step, charts first and the page last: it is marked {@code progress} (e.g. "in progress: epoch 3 of
+     * 30"), reloads itself every {@link ReportHtml#REFRESH_SECONDS} seconds, and leaves out what only the end
+     * of the run gives (the final test evaluation, the misclassified digits).
+     */
+    public static void writeInProgress(RunDirectory run, String metricsJson, int inputs, String generated,
+                                       String progress) {
+        Map<String, byte[]> files = render(run, metricsJson, null, inputs, generated, progress);
+        files.forEach(run::publish);
+    }
+
+    /** The report's files, relative name -> content, the page last. */
+    private static Map<String, byte[]> render(RunDirectory run, String metricsJson, Misclassified gallery, int inputs,
+                                              String generated, String progress) {
         JsonNode metrics = parse(metricsJson);
         JsonNode epochs = metrics.get("epochs");
         Map<String, byte[]> pngs = new LinkedHashMap<>();
@@ -50,16 +76,11 @@ public final class ReportWriter {
         }
         Map<String, String> charts = new LinkedHashMap<>();
         pngs.keySet().forEach(name -> charts.put(name, CHART_DIRECTORY + "/" + name + ".png"));
-        String html = ReportHtml.render(run.root().toString(), metrics, charts, gallery, inputs, generated);
-        // everything is drawn before the first file is staged: a failure leaves nothing half-written
-        pngs.forEach((name, png) -> {
-            try (OutputStream out = run.create(charts.get(name))) {
-                out.write(png);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + charts.get(name) + " under " + run.root(), e);
-            }
-        });
-        run.writeText(PAGE, html);
+        String html = ReportHtml.render(run.root().toString(), metrics, charts, gallery, inputs, generated, progress);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        pngs.forEach((name, png) -> files.put(charts.get(name), png));
+        files.put(PAGE, html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return files;
     }
 
     private static JsonNode parse(String metricsJson) {

@@ -97,19 +97,47 @@ public final class RunDirectory {
         }
     }
 
+    /**
+     * Writes {@code name} straight into the directory, now, replacing the old file in one step (written beside
+     * it, then renamed over it): a reader sees the old content or the new, never half of it. For files that
+     * are shown while the run goes on (the live report).
+     */
+    public void publish(String name, byte[] content) {
+        Path target = new Path(root, name);
+        Path temporary = new Path(staging, "publish-" + name.replace('/', '-'));
+        try {
+            try (OutputStream out = fs.create(temporary, true)) {
+                out.write(content);
+            }
+            fs.mkdirs(target.getParent());
+            replace(temporary, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    /** Renames {@code from} to {@code target}; an existing file is replaced atomically where the file system can. */
+    private void replace(Path from, Path target) throws IOException {
+        if ("file".equals(fs.getUri().getScheme()) && !fs.getFileStatus(from).isDirectory()) {
+            java.nio.file.Files.move(java.nio.file.Path.of(from.toUri()), java.nio.file.Path.of(target.toUri()),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        if (fs.exists(target)) {
+            fs.delete(target, true);
+        }
+        if (!fs.rename(from, target)) {
+            throw new IOException("cannot move " + from + " to " + target);
+        }
+    }
+
     /** Moves the staged files into place, replacing old ones, and writes {@code _SUCCESS} last. */
     public void commit() {
         try {
             fs.delete(scratch(), true);
             fs.delete(new Path(root, SUCCESS), false);
             for (FileStatus file : fs.listStatus(staging)) {
-                Path target = new Path(root, file.getPath().getName());
-                if (fs.exists(target)) {
-                    fs.delete(target, true);
-                }
-                if (!fs.rename(file.getPath(), target)) {
-                    throw new IOException("cannot move " + file.getPath() + " to " + target);
-                }
+                replace(file.getPath(), new Path(root, file.getPath().getName()));
             }
             fs.delete(staging, true);
             fs.create(new Path(root, SUCCESS), true).close();

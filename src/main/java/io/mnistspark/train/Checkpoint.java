@@ -8,13 +8,14 @@ import java.util.List;
 /**
  * A complete checkpoint read back from {@code OUT/checkpoints/epoch-NNNN}: the network with its updater state
  * after {@code epoch}, the metrics of epochs 1 to {@code epoch}, the state of the averaging splits, and the
- * configuration and data directory of the run that wrote it.
+ * configuration and data directory of the run that wrote it, and the best validation epoch so far (its network
+ * and the patience counter).
  */
 public record Checkpoint(Path location, int epoch, MultiLayerNetwork network, List<EpochResult> history,
-                         byte[] splitRandomness, String config, String data) {
+                         byte[] splitRandomness, String config, String data, BestSoFar bestSoFar) {
 
     /** Where a resumed run starts: this checkpoint's network, history and split state. */
     public TrainingStart start() {
-        return new TrainingStart(network, history, splitRandomness, location);
+        return new TrainingStart(network, history, splitRandomness, location, bestSoFar);
     }
 }

@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
 
 /**
  * The checkpoints of a run, under {@code OUT/checkpoints/epoch-NNNN/}: {@code model.zip} (the network with
- * its updater state, DL4J's ModelSerializer format) and {@code state.json} (epoch, metrics so far, the state
- * of the averaging splits, the configuration and the data directory). Each is written under a temporary name
+ * its updater state, DL4J's ModelSerializer format), {@code state.json} (epoch, metrics so far, the state
+ * of the averaging splits, the configuration, the data directory, the best validation epoch and the patience
+ * counter) and, once there is a best validation epoch, its network as {@code best-model.zip}. Each is written under a temporary name
  * ({@code _tmp-epoch-NNNN}) and renamed when complete, so a killed driver leaves either a whole checkpoint
  * or none; the checkpoints live outside the run's staging area and survive a failed run.
  */
@@ -36,6 +37,7 @@ public final class Checkpoints {
     public static final String DIRECTORY = "checkpoints";
     static final String MODEL = "model.zip";
     static final String STATE = "state.json";
+    static final String BEST_MODEL = "best-model.zip";
     private static final String TEMPORARY_PREFIX = "_tmp-";
     private static final Pattern NAME = Pattern.compile("epoch-(\\d+)");
     private static final ObjectMapper READER = JsonFormat.mapper().copy()
@@ -43,7 +45,7 @@ public final class Checkpoints {
 
     /** What {@code state.json} holds; {@code splitRandomness} is base64. */
     record State(int format, int epoch, String data, String config, String splitRandomness,
-                 List<EpochResult> history) {
+                 List<EpochResult> history, BestValidation bestValidation, int epochsWithoutImprovement) {
     }
 
     private final FileSystem fs;
@@ -73,25 +75,31 @@ public final class Checkpoints {
      * @param config the run's resolved configuration (HOCON), @param data its data directory
      */
     public EpochCheckpointer writer(CheckpointSpec spec, String config, String data) {
-        return (epoch, totalEpochs, network, splitRandomness, history) -> {
+        return (epoch, totalEpochs, network, splitRandomness, history, bestSoFar) -> {
             if (!due(spec, epoch, totalEpochs)) {
                 return null;
             }
-            Path written = write(epoch, network, new State(1, epoch, data, config,
-                    Base64.getEncoder().encodeToString(splitRandomness), List.copyOf(history)));
+            Path written = write(epoch, network, bestSoFar.network(), new State(1, epoch, data, config,
+                    Base64.getEncoder().encodeToString(splitRandomness), List.copyOf(history), bestSoFar.best(),
+                    bestSoFar.epochsWithoutImprovement()));
             prune(epoch, spec.keep());
             return written;
         };
     }
 
     /** Writes one checkpoint atomically: into a temporary directory, renamed when complete. */
-    Path write(int epoch, MultiLayerNetwork network, State state) {
+    Path write(int epoch, MultiLayerNetwork network, MultiLayerNetwork best, State state) {
         Path target = new Path(directory, name(epoch));
         Path temporary = new Path(directory, TEMPORARY_PREFIX + name(epoch));
         try {
             fs.delete(temporary, true);
             try (OutputStream out = fs.create(new Path(temporary, MODEL), true)) {
                 ModelSerializer.writeModel(network, out, true);
+            }
+            if (best != null) {
+                try (OutputStream out = fs.create(new Path(temporary, BEST_MODEL), true)) {
+                    ModelSerializer.writeModel(best, out, false);
+                }
             }
             try (OutputStream out = fs.create(new Path(temporary, STATE), true)) {
                 out.write(JsonFormat.write(state).getBytes(StandardCharsets.UTF_8));
@@ -179,8 +187,15 @@ public final class Checkpoints {
             if (state.history() == null || state.history().size() != state.epoch() || state.config() == null) {
                 return Optional.empty();
             }
+            BestSoFar bestSoFar = BestSoFar.NONE;
+            if (state.bestValidation() != null) {
+                try (InputStream in = new BufferedInputStream(fs.open(new Path(location, BEST_MODEL)))) {
+                    bestSoFar = new BestSoFar(state.bestValidation(), ModelSerializer.restoreMultiLayerNetwork(in, false),
+                            state.epochsWithoutImprovement());
+                }
+            }
             return Optional.of(new Checkpoint(location, state.epoch(), network, state.history(),
-                    Base64.getDecoder().decode(state.splitRandomness()), state.config(), state.data()));
+                    Base64.getDecoder().decode(state.splitRandomness()), state.config(), state.data(), bestSoFar));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

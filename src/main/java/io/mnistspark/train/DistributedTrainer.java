@@ -52,8 +52,10 @@ public final class DistributedTrainer {
 
     /**
      * Trains from a fresh network ({@code from == null}) or continues after {@code from.epochsDone()} epochs,
-     * giving every finished epoch to {@code checkpointer} before {@code listener}. A NaN or infinite loss or
-     * parameter stops training with {@link TrainingDivergedException} before it reaches a checkpoint.
+     * giving every finished epoch to {@code checkpointer} before {@code listener}, and stopping early when
+     * {@code training.early-stopping} says so ({@link EarlyStopping}; the best validation epoch is kept either
+     * way). A NaN or infinite loss or parameter stops training with {@link TrainingDivergedException} before it
+     * reaches a checkpoint.
      */
     public TrainingOutcome train(TrainingData data, EpochListener listener, TrainingStart from,
                                  EpochCheckpointer checkpointer) {
@@ -92,9 +94,10 @@ public final class DistributedTrainer {
         double evaluationSeconds = history.stream().mapToDouble(EpochResult::evaluationSeconds).sum();
         Path lastCheckpoint = from == null ? null : from.checkpoint();
         int epochs = config.training().epochs();
-        for (int epoch = history.size() + 1; epoch <= epochs; epoch++) {
+        EarlyStopping stopping = EarlyStopping.start(config.training().earlyStopping(), validation != null, from);
+        for (int epoch = history.size() + 1; epoch <= epochs && !stopping.stopped(); epoch++) {
             long start = System.nanoTime();
-            EpochProgress progress = new EpochProgress(epoch, epochs, data.train().count(), fitted);
+            EpochProgress progress = new EpochProgress(sc.sc(), epoch, epochs, data.train().count(), fitted);
             listener.epochStarted(progress);
             EpochPlan plan = EpochPlan.of(dataKey, data.train().blockCounts(), config.training().seed(), epoch, workers,
                     config.training().batchSize(), config.spark().averagingFrequency(), config.training().shuffleWindow());
@@ -131,6 +134,8 @@ public final class DistributedTrainer {
                     lastCheckpoint);
             Double validationAccuracy = validation == null ? null
                     : evaluator.evaluate(network, validation).accuracy();
+            stopping.observe(epoch, validationAccuracy,
+                    () -> lossScale * trainingLoss(network, validation, evaluationBatch), network.getNetwork());
             lastTest = evaluator.evaluate(network, test);
             double epochEvaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
             OffHeapMemory.releaseEpochGarbage();
@@ -140,24 +145,25 @@ public final class DistributedTrainer {
             EpochResult result = new EpochResult(epoch, trainLoss, validationAccuracy, lastTest.accuracy(),
                     lastTest.correct(), lastTest.total(), seconds, epochEvaluationSeconds);
             history.add(result);
-            Path written = checkpointer.epochFinished(epoch, epochs, network.getNetwork(),
-                    SplitRandomness.save(master), history);
+            Path written = checkpointer.epochFinished(epoch, stopping.stopped() ? epoch : epochs, network.getNetwork(),
+                    SplitRandomness.save(master), history, stopping.bestSoFar());
             if (written != null) {
                 lastCheckpoint = written;
             }
             listener.epochFinished(result, epochs);
         }
+        sc.clearJobGroup();
         if (lastTest == null) {
             // resumed from the checkpoint of the last epoch: only the final evaluation is missing
             lastTest = evaluator.evaluate(network, test);
         }
         return new TrainingOutcome(network.getNetwork(), history, lastTest, fitSeconds, evaluationSeconds,
-                workers, averaging);
+                workers, averaging, stopping.bestSoFar(), stopping.stopReason());
     }
 
     /**
-     * DL4J's mean score over the training images. {@code calculateScore} broadcasts the network's live
-     * parameter array, and Spark 3.5 closes AutoCloseable broadcast values (an INDArray is one) when the
+     * DL4J's mean score over {@code data} (the training or the validation images). {@code calculateScore}
+     * broadcasts the network's live parameter array, and Spark 3.5 closes AutoCloseable broadcast values (an INDArray is one) when the
      * broadcast is cleaned up, which would free the parameters under the network; it therefore scores a copy.
      */
     private double trainingLoss(SparkDl4jMultiLayer network, JavaRDD<DataSet> data, int batchSize) {

@@ -9,12 +9,14 @@ import java.util.List;
 @FunctionalInterface
 public interface EpochCheckpointer {
     /** Does nothing: no checkpoints. */
-    EpochCheckpointer NONE = (epoch, totalEpochs, network, splitRandomness, history) -> null;
+    EpochCheckpointer NONE = (epoch, totalEpochs, network, splitRandomness, history, bestSoFar) -> null;
 
     /**
+     * @param totalEpochs the last epoch of the run ({@code epoch} itself when early stopping ends it there)
      * @param history the metrics of epochs 1 to {@code epoch}
+     * @param bestSoFar the best validation epoch so far, its network and the patience counter
      * @return the checkpoint written, or {@code null} when none was due
      */
     Path epochFinished(int epoch, int totalEpochs, MultiLayerNetwork network, byte[] splitRandomness,
-                       List<EpochResult> history);
+                       List<EpochResult> history, BestSoFar bestSoFar);
 }

@@ -9,7 +9,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Runs on the workers after every mini-batch they fit and counts its examples into a Spark accumulator, which
- * the driver sees grow as the workers finish their share of each averaging round; it also sums the mini-batch's
+ * the driver sees grow while the tasks run (their heartbeats carry it, {@link RunningTaskCounts}) and completely
+ * when they end; it also sums the mini-batch's
  * loss (DL4J's score of the step, computed before the update) times its examples, for the running training loss.
  */
 final class ExampleCounter implements TrainingHook {

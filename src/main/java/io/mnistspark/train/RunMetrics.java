@@ -8,10 +8,13 @@ import java.util.Map;
 
 /**
  * The content of {@code metrics.json}: the resolved configuration, provenance, the per-epoch history, the best
- * epoch, the final test evaluation, where the time went and what data it was.
+ * epoch (on test data, Nielsen's figure), the best validation epoch (the one of best-model.zip; null without
+ * validation data), why training stopped early (null when it did not), the final test evaluation (null in a
+ * report written while training runs), where the time went and what data it was.
  */
 public record RunMetrics(Map<String, Object> config, Provenance provenance, List<EpochResult> epochs,
-                         Best best, EvaluationResult test, Timing timing, DataSummary data) {
+                         Best best, BestValidation bestValidation, String stopReason, EvaluationResult test,
+                         Timing timing, DataSummary data) {
 
     /**
      * What was trained on: {@code source} is idx-raw (read in byte ranges), idx-gzip (streamed) or parquet.

@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * Where training continues from: a network (with its updater state) after {@code history.size()} epochs, the
  * metrics of those epochs, the state of DL4J's split generator ({@link SplitRandomness}) and the checkpoint
- * they were read from.
+ * they were read from, and early stopping's best-so-far and patience counter.
  */
 public record TrainingStart(MultiLayerNetwork network, List<EpochResult> history, byte[] splitRandomness,
-                            Path checkpoint) {
+                            Path checkpoint, BestSoFar bestSoFar) {
 
     public int epochsDone() {
         return history.size();

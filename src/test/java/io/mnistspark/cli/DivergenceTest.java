@@ -38,7 +38,8 @@ class DivergenceTest {
         Cli good = Cli.run(Stream.concat(Stream.of("train", "--data", data.toString(), "--out", out.toString(),
                 "--epochs", "1"), common.stream()).toArray(String[]::new));
         assertEquals(0, good.code(), good.toString());
-        for (String name : List.of("_SUCCESS", "model.zip", "metrics.json", "config.conf", "epochs.csv", "report.html")) {
+        for (String name : List.of("_SUCCESS", "model.zip", "best-model.zip", "metrics.json", "config.conf", "epochs.csv",
+                "report.html")) {
             Files.delete(out.resolve(name));
         }
         try (Stream<Path> charts = Files.list(out.resolve("report"))) {

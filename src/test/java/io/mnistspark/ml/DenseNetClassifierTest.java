@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DenseNetClassifierTest {
@@ -44,7 +45,7 @@ class DenseNetClassifierTest {
         Set<String> names = Arrays.stream(classifier.params()).map(Param::name).collect(Collectors.toSet());
         var keys = schema.entrySet().stream()
                 .filter(e -> SchemaParams.SECTIONS.contains(e.getKey().substring(0, e.getKey().indexOf('.')))).toList();
-        assertEquals(25, keys.size(), "network, training and spark keys");
+        assertEquals(28, keys.size(), "network, training and spark keys");
         assertEquals(keys.size() + 7, names.size(), names.toString());
         for (var entry : keys) {
             String name = SchemaParams.paramName(entry.getKey());
@@ -62,6 +63,8 @@ class DenseNetClassifierTest {
         assertTrue(classifier.explainParams().contains("learningRate: Step size"), classifier.explainParams());
         assertEquals(3.0, classifier.getOrDefault(classifier.getParam("learningRate")), "a decimal param");
         assertEquals(10L, classifier.getOrDefault(classifier.getParam("batchSize")), "a whole-number param");
+        assertEquals(0L, classifier.getOrDefault(classifier.getParam("earlyStoppingPatience")), "early stopping is off");
+        assertEquals("validation-accuracy", classifier.getOrDefault(classifier.getParam("earlyStoppingMetric")));
         assertEquals(new ConfigLoader().load().training(), classifier.runConfig().training());
         assertEquals(new ConfigLoader().load().network(), classifier.runConfig().network());
     }
@@ -75,6 +78,45 @@ class DenseNetClassifierTest {
                 () -> new DenseNetClassifier().setActivation("softsign").runConfig());
         assertTrue(choice.getMessage().contains("network.activation = \"softsign\": expected one of sigmoid"), choice.getMessage());
         assertThrows(InvalidConfigException.class, () -> new DenseNetClassifier().setConfig("training.epoch", 3));
+    }
+
+    /**
+     * Early stopping on the held-out rows, seen through the job descriptions of each epoch's Spark jobs: a
+     * plateau (learning rate 1e-9) has its best epoch first, and patience 2 ends it after epoch 3 of 10.
+     */
+    @Test
+    void earlyStoppingParamsStopTheFitAndEveryEpochsJobsAreNamed() throws Exception {
+        SparkSession spark = spark();
+        Dataset<Row> train = FeatureFrames.fromImages(spark, IdxFixtures.learnable(600, 28, 28, 1));
+        List<String> descriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.apache.spark.scheduler.SparkListener jobs = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+                String description = start.properties() == null ? null
+                        : start.properties().getProperty("spark.job.description");
+                if (description != null) {
+                    descriptions.add(description);
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(jobs);
+        try {
+            DenseNetClassifier classifier = new DenseNetClassifier().setHiddenLayers(16).setEpochs(10)
+                    .setLearningRate(1e-9).setValidationSize(100).setWorkers(1)
+                    .setConfig("training.early-stopping.patience", 2);
+            assertEquals(2L, classifier.getOrDefault(classifier.getParam("earlyStoppingPatience")));
+            classifier.fit(train);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+        } finally {
+            spark.sparkContext().removeSparkListener(jobs);
+        }
+        assertTrue(descriptions.contains("epoch 1/10: fit") && descriptions.contains("epoch 1/10: evaluate")
+                && descriptions.contains("epoch 3/10: fit"), descriptions.toString());
+        assertFalse(descriptions.stream().anyMatch(d -> d.startsWith("epoch 4/10")), descriptions.toString());
+
+        InvalidConfigException none = assertThrows(InvalidConfigException.class, () -> new DenseNetClassifier()
+                .setValidationSize(0).setConfig("training.early-stopping.patience", 2).fit(train));
+        assertTrue(none.getMessage().contains("early stopping needs validation data"), none.getMessage());
     }
 
     @Test

@@ -31,6 +31,41 @@ class RunDirectoryTest {
         assertFalse(Files.exists(out.resolve(RunDirectory.STAGING)));
     }
 
+    /** A reader polling the file while it is replaced again and again only ever sees a whole version. */
+    @Test
+    void publishedFilesAppearAtOnceAndAreReplacedWhole() throws Exception {
+        java.nio.file.Path out = dir.resolve("live");
+        RunDirectory run = RunDirectory.open(new Path(out.toUri()), HADOOP, false);
+        java.nio.file.Path page = out.resolve("report/page.txt");
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                try {
+                    seen.add(Files.readString(page));
+                } catch (IOException notYet) {
+                    // not there before the first publish
+                }
+            }
+        });
+        reader.start();
+        for (int version = 0; version < 50; version++) {
+            run.publish("report/page.txt", (version + ":" + "x".repeat(100_000) + ":end").getBytes());
+        }
+        done.set(true);
+        reader.join();
+        assertTrue(seen.size() > 0);
+        for (String content : seen) {
+            assertTrue(content.endsWith(":end") && content.length() > 100_000, "a whole version: " + content.length());
+        }
+        assertTrue(Files.readString(page).startsWith("49:"));
+        try (java.util.stream.Stream<java.nio.file.Path> staged = Files.list(out.resolve(RunDirectory.STAGING))) {
+            assertEquals(0, staged.count(), "nothing left beside the published file");
+        }
+        run.commit();
+        assertTrue(Files.readString(page).startsWith("49:"), "published files stay at commit");
+    }
+
     @Test
     void abortRemovesEverythingThisRunCreated() {
         java.nio.file.Path out = dir.resolve("failed");

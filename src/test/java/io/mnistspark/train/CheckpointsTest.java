@@ -45,9 +45,12 @@ class CheckpointsTest {
         net.getUpdater().getStateViewArray().assign(0.25);
         List<EpochResult> history = new ArrayList<>();
         byte[] rng = new byte[]{1, 2, 3};
+        MultiLayerNetwork bestNet = network();
+        bestNet.params().assign(0.125);
+        BestSoFar best = new BestSoFar(new BestValidation(4, "validation-accuracy", 0.9375), bestNet, 3);
         for (int e = 1; e <= 7; e++) {
             history.add(epoch(e));
-            Path written = writer.epochFinished(e, 7, net, rng, history);
+            Path written = writer.epochFinished(e, 7, net, rng, history, e < 4 ? BestSoFar.NONE : best);
             assertEquals(e % 2 == 0 || e == 7, written != null, "epoch " + e);
         }
         assertEquals(List.of("epoch-0006", "epoch-0007"), names());
@@ -65,12 +68,16 @@ class CheckpointsTest {
         assertEquals("file:/data", newest.data());
         assertEquals(net.params(), newest.network().params());
         assertEquals(net.getUpdater().getStateViewArray(), newest.network().getUpdater().getStateViewArray());
+        assertEquals(best.best(), newest.bestSoFar().best(), "the best validation epoch so far");
+        assertEquals(3, newest.bestSoFar().epochsWithoutImprovement(), "the patience counter");
+        assertEquals(bestNet.params(), newest.bestSoFar().network().params(), "the best epoch's network");
+        assertEquals(newest.bestSoFar(), newest.start().bestSoFar(), "a resumed run starts with them");
 
         checkpoints.discardAfter(7);
         assertFalse(Files.exists(dir.resolve("checkpoints/epoch-0009")));
         checkpoints.deleteAll();
         assertTrue(checkpoints.newest().isEmpty());
-        assertNull(EpochCheckpointer.NONE.epochFinished(1, 1, net, rng, history));
+        assertNull(EpochCheckpointer.NONE.epochFinished(1, 1, net, rng, history, BestSoFar.NONE));
     }
 
     @Test

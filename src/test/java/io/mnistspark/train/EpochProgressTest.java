@@ -9,6 +9,8 @@ import io.mnistspark.data.ImageBlocks;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +73,63 @@ class EpochProgressTest {
         assertEquals(200, first.miniBatches(), "the workers' statistics count the batches the hook counted");
         assertTrue(first.workerFitSeconds() > 0 && first.aggregateSeconds() >= first.workerFitSeconds(), first.toString());
         assertEquals(first.averagings(), outcome.averaging().get(1).averagings(), "the same rounds every epoch");
+    }
+
+    /**
+     * One averaging per epoch: each worker fits its whole share in one Spark task, so the driver's accumulator
+     * only grows when the epoch ends. The count must still move while the task runs, from the executors'
+     * heartbeats ({@code spark.executor.heartbeatInterval} = 1 s, as every command sets it).
+     */
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void theCountMovesWhileTheTasksOfAnEpochRun(int workers) throws Exception {
+        LabeledImages slow = IdxFixtures.learnable(1000, 28, 28, 23);
+        LabeledImages test = IdxFixtures.learnable(50, 28, 28, 24);
+        RunConfig config = new ConfigLoader().override("network.hidden-layers", "[300, 300]")
+                .override("training.epochs", "1").override("training.validation-size", "0")
+                .override("training.batch-size", "1").override("spark.training-loss", "running")
+                .override("spark.workers", Integer.toString(workers))
+                .override("spark.averaging-frequency", "100000").load();
+        List<Long> counts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long[] total = new long[1];
+        Thread[] sampler = new Thread[1];
+        try (TrainingData data = TrainingData.of(TestSpark.context(), ImageBlocks.of(TestSpark.context(), slow), null,
+                ImageBlocks.of(TestSpark.context(), test), 0, "fixture")) {
+            TrainingOutcome outcome = new DistributedTrainer(TestSpark.context(), config,
+                    new Path(dir.resolve("scratch").toUri())).train(data, new EpochListener() {
+                @Override
+                public void epochStarted(EpochProgress progress) {
+                    total[0] = progress.examples();
+                    sampler[0] = new Thread(() -> {
+                        while (!progress.fitFinished()) {
+                            long done = progress.examplesDone();
+                            if (!progress.fitFinished() && (counts.isEmpty() || counts.get(counts.size() - 1) != done)) {
+                                counts.add(done);
+                            }
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    });
+                    sampler[0].start();
+                }
+
+                @Override
+                public void epochFinished(EpochResult result, int totalEpochs) {
+                }
+            });
+            sampler[0].join();
+            assertEquals(1, outcome.averaging().get(0).averagings(), "one averaging round in the epoch");
+            System.out.println(workers + " worker(s): counts seen during the epoch " + counts + " of " + total[0]
+                    + " in " + outcome.history().get(0).seconds() + " s");
+        }
+        List<Long> inside = counts.stream().filter(c -> c > 0 && c < total[0]).toList();
+        assertTrue(inside.size() >= 3, "at least 3 counts between 0 and " + total[0] + " before the epoch ends: " + counts);
+        for (int i = 1; i < counts.size(); i++) {
+            assertTrue(counts.get(i) > counts.get(i - 1), "strictly increasing: " + counts);
+        }
     }
 
     @Test
