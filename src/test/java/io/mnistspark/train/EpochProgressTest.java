@@ -83,7 +83,8 @@ class EpochProgressTest {
     @ParameterizedTest(name = "{0} worker(s)")
     @ValueSource(ints = {1, 2})
     void theCountMovesWhileTheTasksOfAnEpochRun(int workers) throws Exception {
-        LabeledImages slow = IdxFixtures.learnable(1000, 28, 28, 23);
+        // one block of 1000 images per worker: each worker fits 1000 one-image steps in one task
+        LabeledImages slow = IdxFixtures.learnable(1000 * workers, 28, 28, 23);
         LabeledImages test = IdxFixtures.learnable(50, 28, 28, 24);
         RunConfig config = new ConfigLoader().override("network.hidden-layers", "[300, 300]")
                 .override("training.epochs", "1").override("training.validation-size", "0")
