@@ -111,7 +111,9 @@ final class ScoreCommand implements Callable<Integer> {
                 session.conf().set(OPEN_COST, "8192");
             }
             long start = System.nanoTime();
-            RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite);
+            RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
+                    line -> TrainCommand.warn(spec.commandLine().getErr(), line));
+            Interruption.watch(run);
             List<Dataset<Row>> cached = new ArrayList<>();
             try {
                 Dataset<Row> features;
@@ -156,9 +158,12 @@ final class ScoreCommand implements Callable<Integer> {
                 console.println("Wrote " + run.root());
                 return Main.OK;
             } catch (RuntimeException | Error e) {
-                run.abort();
+                if (!Interruption.stopping()) {
+                    TrainCommand.abortQuietly(run, e);
+                }
                 throw e;
             } finally {
+                Interruption.done();
                 cached.forEach(frame -> frame.unpersist(false));
             }
         }

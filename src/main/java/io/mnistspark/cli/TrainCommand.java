@@ -8,6 +8,7 @@ import io.mnistspark.store.JsonFormat;
 import io.mnistspark.store.Provenance;
 import io.mnistspark.store.RunDirectory;
 import io.mnistspark.train.DistributedTrainer;
+import io.mnistspark.train.EpochListener;
 import io.mnistspark.train.EpochResult;
 import io.mnistspark.train.RunMetrics;
 import io.mnistspark.train.Checkpoints;
@@ -80,12 +81,16 @@ final class TrainCommand implements Callable<Integer> {
             JavaSparkContext sc = spark.context();
             Path outPath = new Path(resume != null ? resume : out);
             Checkpoints checkpoints = new Checkpoints(outPath, sc.hadoopConfiguration());
-            Resumption resumption = resume == null ? null : Resumption.prepare(outPath, checkpoints, configOptions,
-                    data, force, sc.hadoopConfiguration());
-            RunConfig config = resumption == null ? requested : resumption.config();
-            Path dataPath = resumption == null ? new Path(data) : resumption.data();
-            RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resumption != null);
+            PrintWriter err = spec.commandLine().getErr();
+            // the run's claim on its directory comes first: another run may be writing its checkpoints
+            RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resume != null,
+                    line -> warn(err, line));
             try {
+                Resumption resumption = resume == null ? null : Resumption.prepare(outPath, checkpoints,
+                        configOptions, data, force, sc.hadoopConfiguration(), line -> warn(err, line));
+                RunConfig config = resumption == null ? requested : resumption.config();
+                Path dataPath = resumption == null ? new Path(data) : resumption.data();
+                Interruption.watchTraining(run, resume != null ? resume : out, resumption != null);
                 long t = System.nanoTime();
                 MnistDataset dataset = MnistDataset.load(dataPath, sc.hadoopConfiguration());
                 phases.put("load_data", seconds(t));
@@ -112,10 +117,28 @@ final class TrainCommand implements Callable<Integer> {
                                 resumption.checkpoint().location(), from.epochsDone(), config.training().epochs());
                         console.flush();
                     }
-                    EpochCheckpointer checkpointer = checkpoints.writer(config.checkpoint(), config.render(),
+                    EpochCheckpointer writer = checkpoints.writer(config.checkpoint(), config.render(),
                             Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
-                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(), progress,
-                            from, checkpointer);
+                    EpochCheckpointer checkpointer = (epoch, total, network, splits, history) -> {
+                        Path written = writer.epochFinished(epoch, total, network, splits, history);
+                        if (written != null) {
+                            Interruption.checkpointWritten();
+                        }
+                        return written;
+                    };
+                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(),
+                            new EpochListener() {
+                                @Override
+                                public void epochFinished(EpochResult result, int totalEpochs) {
+                                    progress.epochFinished(result, totalEpochs);
+                                }
+
+                                @Override
+                                public void epochStarted(io.mnistspark.train.EpochProgress started) {
+                                    Interruption.epochStarted(started.epoch());
+                                    progress.epochStarted(started);
+                                }
+                            }, from, checkpointer);
                 }
                 phases.put("train", outcome.fitSeconds());
                 phases.put("evaluate", outcome.evaluationSeconds());
@@ -131,10 +154,28 @@ final class TrainCommand implements Callable<Integer> {
                         100 * best.testAccuracy(), best.epoch(), outcome.finalTest().summary(), run.root());
                 return Main.OK;
             } catch (RuntimeException | IOException | Error e) {
-                run.abort();
+                if (!Interruption.stopping()) {
+                    abortQuietly(run, e);
+                }
                 throw e;
+            } finally {
+                Interruption.done();
             }
         }
+    }
+
+    /** Removes the staging area and the lock; a failure to do so (the disk that failed) stays behind the first. */
+    static void abortQuietly(RunDirectory run, Throwable first) {
+        try {
+            run.abort();
+        } catch (RuntimeException cleanup) {
+            first.addSuppressed(cleanup);
+        }
+    }
+
+    static void warn(PrintWriter err, String line) {
+        err.println(line);
+        err.flush();
     }
 
     /** Exactly one of --out and --resume; --data unless resuming. */
