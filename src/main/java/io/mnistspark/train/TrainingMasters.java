@@ -18,6 +18,7 @@ public final class TrainingMasters {
      */
     public static ParameterAveragingTrainingMaster create(SparkSpec spark, TrainingSpec training, int workers,
                                                           String exportDirectory) {
+        SystemClock.select(); // in any SparkSession: no NTP servers needed (see SystemClock)
         ParameterAveragingTrainingMaster.Builder builder =
                 new ParameterAveragingTrainingMaster.Builder(workers, training.batchSize())
                         .batchSizePerWorker(training.batchSize())
@@ -36,6 +37,8 @@ public final class TrainingMasters {
         } else {
             builder.rddTrainingApproach(RDDTrainingApproach.Direct);
         }
-        return builder.build();
+        ParameterAveragingTrainingMaster master = builder.build();
+        master.addHook(new SystemClock());
+        return master;
     }
 }

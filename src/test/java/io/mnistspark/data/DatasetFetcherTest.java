@@ -28,7 +28,7 @@ class DatasetFetcherTest {
     }
 
     private static DatasetFetcher.ExpectedFile expected(String name, byte[] content) throws NoSuchAlgorithmException {
-        return new DatasetFetcher.ExpectedFile(name, hex("MD5", content), hex("SHA-256", content));
+        return new DatasetFetcher.ExpectedFile(name, content.length, hex("MD5", content), hex("SHA-256", content));
     }
 
     @Test
