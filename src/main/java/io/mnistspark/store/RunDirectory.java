@@ -58,11 +58,7 @@ public final class RunDirectory {
             RunLock lock = RunLock.acquire(fs, qualified, warnings);
             RunDirectory directory = new RunDirectory(fs, qualified, !exists, lock);
             try {
-                boolean holdsFiles = false;
-                for (FileStatus file : fs.listStatus(qualified)) {
-                    holdsFiles |= !file.getPath().getName().equals(RunLock.NAME);
-                }
-                if (holdsFiles && !overwrite) {
+                if (exists && !overwrite) {
                     throw new OutputExistsException(out + ": output directory exists already; use --overwrite to replace it or choose another --out");
                 }
                 if (fs.exists(directory.staging)) {
