@@ -114,13 +114,57 @@ public final class RunDirectory {
 
     /** Opens {@code name} for writing in the staging area; it appears in the directory at {@link #commit()}. */
     public OutputStream create(String name) throws IOException {
-        return fs.create(new Path(staging, name), true);
+        Path file = new Path(root, name);
+        OutputStream out;
+        try {
+            out = fs.create(new Path(staging, name), true);
+        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+            throw writeFailed(file, e);
+        }
+        // a full disk surfaces on write or close, as Hadoop's FSError: named with the file it was for
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+        };
     }
 
     public void writeText(String name, String text) {
         try (OutputStream out = create(name)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+        } catch (IOException e) {
             throw writeFailed(new Path(root, name), e);
         }
     }

@@ -193,9 +193,14 @@ class BadInputTest {
                             dir.resolve("data").toString(), "--out", dir.resolve("eval").toString());
                 }, "model.zip: the model takes 400 inputs, but the images have 784 pixels"),
                 // issue 13: whole numbers, one-line configuration errors, includes
-                new Case("fractional epochs in a file", dir -> conf(dir, "training.epochs = 1.5\n"),
+                new Case("fractional epochs in a file", dir -> {
+                    Files.writeString(dir.resolve("run.conf"), "training.epochs = 1.5\n");
+                    return List.of("train", "--data", dir.resolve("data").toString(), "--out",
+                            dir.resolve("out").toString(), "--conf", dir.resolve("run.conf").toString());
+                },
                         ".*run.conf:1: training.epochs = 1.5: expected a whole number >= 1 \\(not a fraction\\)"),
-                new Case("fractional epochs on the command line", dir -> train(dir, "--set", "training.epochs=1.5"),
+                new Case("fractional epochs on the command line", dir -> List.of("train", "--data",
+                        dir.resolve("data").toString(), "--out", dir.resolve("out").toString(), "--set", "training.epochs=1.5"),
                         "command line \\(training.epochs\\): training.epochs = 1.5: expected a whole number >= 1 \\(not a fraction\\)"),
                 new Case("fractional batch size", dir -> train(dir, "--set", "training.batch-size=10.5"),
                         ".*training.batch-size = 10.5: expected a whole number >= 1 \\(not a fraction\\)"),

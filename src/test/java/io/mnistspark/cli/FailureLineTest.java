@@ -37,17 +37,28 @@ class FailureLineTest {
         String[] executor = report(new RuntimeException("Job aborted due to stage failure: Task 0 in stage 1.0 failed "
                 + "4 times: java.lang.OutOfMemoryError: Java heap space\n\tat ..."), false);
         assertEquals("1", executor[0]);
-        assertTrue(executor[1].matches("error: out of memory on an executor \\(java.lang.OutOfMemoryError: Java heap space\\); "
+        assertTrue(executor[1].matches("error: out of memory on an executor \\(OutOfMemoryError: Java heap space\\); "
                 + "raise spark.executor.memory .+"), executor[1]);
+    }
+
+    /** What Hadoop's local file system throws for a failed write (its constructor is package-private). */
+    static FSError fsError(IOException cause) {
+        try {
+            var constructor = FSError.class.getDeclaredConstructor(Throwable.class);
+            constructor.setAccessible(true);
+            return constructor.newInstance(cause);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
     void aFullDiskReachingMainIsOneLineWithTheCause() {
-        String[] r = report(new FSError(new IOException("No space left on device")), false);
+        String[] r = report(fsError(new IOException("No space left on device")), false);
         assertEquals("1", r[0]);
         assertEquals("error: IOException: No space left on device (no space left on device; free space there or "
                 + "choose another --out)", r[1]);
-        String[] verbose = report(new FSError(new IOException("No space left on device")), true);
+        String[] verbose = report(fsError(new IOException("No space left on device")), true);
         assertTrue(verbose[1].lines().count() > 1, "the stack trace with --verbose");
     }
 }
