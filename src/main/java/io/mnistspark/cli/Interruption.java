@@ -46,6 +46,8 @@ final class Interruption {
         synchronized (Checkpoints.WRITING) { // a checkpoint under way completes; none starts after it
             err.println("error: " + line());
             err.flush();
+            // the failures Spark logs while its shutdown stops the jobs under way are no news after this line
+            silenceLogging();
             RunDirectory directory = run;
             if (directory != null) {
                 try {
@@ -55,6 +57,17 @@ final class Interruption {
                 }
             }
             Runtime.getRuntime().exit(exitCode);
+        }
+    }
+
+    private static void silenceLogging() {
+        try {
+            scala.Option<org.apache.spark.SparkContext> active = org.apache.spark.SparkContext$.MODULE$.getActive();
+            if (active.isDefined()) {
+                active.get().setLogLevel("OFF");
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no Spark: nothing logs
         }
     }
 
