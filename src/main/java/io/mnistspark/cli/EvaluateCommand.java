@@ -64,7 +64,9 @@ final class EvaluateCommand implements Callable<Integer> {
             Configuration hadoop = sc.hadoopConfiguration();
             Path modelPath = new Path(model);
             RunConfig config = runConfigBeside(modelPath, hadoop);
-            RunDirectory run = out == null ? null : RunDirectory.open(new Path(out), hadoop, overwrite);
+            RunDirectory run = out == null ? null : RunDirectory.open(new Path(out), hadoop, overwrite,
+                    line -> TrainCommand.warn(spec.commandLine().getErr(), line));
+            Interruption.watch(run);
             try {
                 MnistFiles files = MnistFiles.in(new Path(data), hadoop);
                 IdxPair test = IdxPair.read(files.testImages(), files.testLabels(), hadoop);
@@ -88,10 +90,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 }
                 return Main.OK;
             } catch (Exception | Error e) {
-                if (run != null) {
-                    run.abort();
+                if (run != null && !Interruption.stopping()) {
+                    TrainCommand.abortQuietly(run, e);
                 }
                 throw e;
+            } finally {
+                Interruption.done();
             }
         }
     }

@@ -28,6 +28,14 @@ final class FetchCommand implements Callable<Integer> {
             description = "Base URL to try, in order (repeatable); replaces the default list of mirrors.")
     List<String> mirrors = new ArrayList<>();
 
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "Give up on a mirror that sends no byte for this long (default 30), and try the next.")
+    double idleTimeout;
+
+    @Option(names = "--file-deadline", paramLabel = "SECONDS", defaultValue = "600",
+            description = "Give up on a mirror that has not delivered a whole file in this time (default 600).")
+    double fileDeadline;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -38,10 +46,18 @@ final class FetchCommand implements Callable<Integer> {
         DatasetFetcher fetcher = new DatasetFetcher(bases, line -> {
             out.println(line);
             out.flush();
-        });
+        }, new DatasetFetcher.Timeouts(DatasetFetcher.Timeouts.DEFAULT.connect(),
+                positiveDuration("--idle-timeout", idleTimeout), positiveDuration("--file-deadline", fileDeadline)));
         List<Path> files = fetcher.fetch(new Path(dest), MnistDownload.FILES, new Configuration());
         out.println("MNIST is in " + files.get(0).getParent() + " (" + files.size() + " files verified)");
         return Main.OK;
+    }
+
+    private static java.time.Duration positiveDuration(String option, double seconds) {
+        if (!(seconds > 0) || seconds > 86_400 * 7) {
+            throw new UserException(option + " " + seconds + ": must be a number of seconds > 0 (and at most a week)");
+        }
+        return java.time.Duration.ofMillis(Math.max(1, Math.round(seconds * 1000)));
     }
 
     private static List<URI> parse(List<String> urls) {

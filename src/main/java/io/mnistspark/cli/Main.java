@@ -34,7 +34,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        PrintWriter err = new PrintWriter(System.err, true);
+        Interruption.install(err);
+        int code = run(new PrintWriter(System.out, true), err, args);
         System.exit(code);
     }
 
@@ -44,52 +46,88 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
-            commandLine.getOut().flush();
-            PrintWriter e = commandLine.getErr();
-            if (verbose) {
-                exception.printStackTrace(e);
-            }
-            UserException user = userCause(exception);
-            if (user != null) {
-                e.println("error: " + user.getMessage());
-                e.flush();
-                return BAD_INPUT;
-            }
-            Throwable root = rootCause(exception);
-            boolean explained = root instanceof RunFailedException;
-            e.println("error: " + describe(root) + (verbose || explained ? "" : " (run with --verbose for the stack trace)"));
-            e.flush();
-            return FAILED;
-        });
-        int code = cli.execute(args);
+        cli.setExecutionExceptionHandler((exception, commandLine, parseResult) ->
+                report(exception, verbose, commandLine.getOut(), commandLine.getErr()));
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (Throwable failure) { // Errors (a full disk's FSError, OutOfMemoryError) pass picocli's handler
+            code = report(failure, verbose, out, err);
+        }
         out.flush();
         err.flush();
         return code;
     }
 
-    /**
-     * The user's mistake behind {@code exception}: itself, or the cause a Spark job failure carries when a task
-     * found it (a bad label deep inside a file read by an executor); null when there is none.
-     */
-    static UserException userCause(Throwable exception) {
-        int depth = 0;
-        for (Throwable t = exception; t != null && depth < 20; t = t.getCause(), depth++) {
-            if (t instanceof UserException user) {
-                return user;
-            }
-            if (t.getCause() == t) {
-                break;
+    /** One line on {@code err} for a failed command, and its exit code. */
+    static int report(Throwable exception, boolean verbose, PrintWriter out, PrintWriter err) {
+        out.flush();
+        if (Interruption.stopping()) {
+            return Interruption.SIGTERM_EXIT; // the interrupt has said what happened; the JVM is exiting
+        }
+        if (verbose) {
+            exception.printStackTrace(err);
+        }
+        Throwable user = find(exception, UserException.class);
+        if (user != null) {
+            err.println("error: " + oneLine(user.getMessage()));
+            err.flush();
+            return BAD_INPUT;
+        }
+        Throwable root = rootCause(exception);
+        Throwable memory = find(exception, OutOfMemoryError.class);
+        String line;
+        boolean explained;
+        if (memory != null || mentionsOutOfMemory(exception)) {
+            line = MemoryAdvice.describe(memory != null ? memory : root);
+            explained = true;
+        } else if (root instanceof RunFailedException) {
+            line = root.getMessage();
+            explained = true;
+        } else if (io.mnistspark.store.StorageProblem.isStorage(exception)) {
+            line = describe(root) + " (" + io.mnistspark.store.StorageProblem.cause(exception) + "; "
+                    + io.mnistspark.store.StorageProblem.advice(exception) + ")";
+            explained = true;
+        } else {
+            line = describe(root);
+            explained = false;
+        }
+        err.println("error: " + oneLine(line) + (verbose || explained ? "" : " (run with --verbose for the stack trace)"));
+        err.flush();
+        return FAILED;
+    }
+
+    /** The first throwable of type {@code type} in the chain of causes, or null. */
+    private static Throwable find(Throwable exception, Class<? extends Throwable> type) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
             }
         }
         return null;
+    }
+
+    /** A failure on an executor arrives as a message: "... java.lang.OutOfMemoryError: Java heap space ...". */
+    private static boolean mentionsOutOfMemory(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("OutOfMemoryError")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The exception that says what went wrong: past wrappers without a message of their own. */
     private static Throwable rootCause(Throwable exception) {
         Throwable root = exception;
         while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
-                || root instanceof java.lang.reflect.UndeclaredThrowableException)) {
+                || root instanceof java.lang.reflect.UndeclaredThrowableException
+                || root instanceof org.apache.hadoop.fs.FSError
+                || root instanceof picocli.CommandLine.ExecutionException)) {
             root = root.getCause();
         }
         return root;

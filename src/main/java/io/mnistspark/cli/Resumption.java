@@ -21,11 +21,18 @@ import java.util.List;
  */
 record Resumption(Checkpoint checkpoint, RunConfig config, Path data) {
 
+    /** @param warnings told about every checkpoint skipped because it does not read back, and why */
     static Resumption prepare(Path out, Checkpoints checkpoints, ConfigOptions options, String dataOption,
-                              boolean force, Configuration hadoop) {
-        Checkpoint checkpoint = checkpoints.newest().orElseThrow(() -> new InvalidInputException(out
-                + ": no complete checkpoint to resume from (expected " + checkpoints.directory()
-                + "/epoch-NNNN/ holding model.zip and state.json)"));
+                              boolean force, Configuration hadoop, java.util.function.Consumer<String> warnings) {
+        List<String> skipped = new ArrayList<>();
+        Checkpoint checkpoint = checkpoints.newest(s -> skipped.add(s.location().getName() + ": " + s.reason()))
+                .orElseThrow(() -> new InvalidInputException(out + ": no complete checkpoint to resume from (expected "
+                        + checkpoints.directory() + "/epoch-NNNN/ holding model.zip and state.json"
+                        + (skipped.isEmpty() ? "" : "; skipped " + String.join("; ", skipped)) + ")"));
+        for (String s : skipped) {
+            warnings.accept("warning: skipping the checkpoint " + s + "; resuming from the older "
+                    + checkpoint.location().getName());
+        }
         String origin = new Path(checkpoint.location(), "state.json").toString();
         RunConfig earlier = new ConfigLoader().parse(checkpoint.config(), origin);
         RunConfig config = options.load(new ConfigLoader().base(checkpoint.config(), origin));

@@ -93,7 +93,8 @@ final class ScoreCommand implements Callable<Integer> {
         DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(new Path(model), preflight)
                 .setScoringBatchSize(batchSize);
         Path inputPath = new Path(input);
-        boolean folder = isDirectory(inputPath, preflight);
+        List<ImageFolder.Entry> listing = listing(inputPath, preflight);
+        boolean folder = listing != null;
         if (folder && labels != null) {
             throw new InvalidInputException("--labels " + labels + ": labels apply to an IDX images --input, but "
                     + input + " is a directory");
@@ -108,7 +109,9 @@ final class ScoreCommand implements Callable<Integer> {
                 session.conf().set(OPEN_COST, "8192");
             }
             long start = System.nanoTime();
-            RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite);
+            RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
+                    line -> TrainCommand.warn(spec.commandLine().getErr(), line));
+            Interruption.watch(run);
             List<Dataset<Row>> cached = new ArrayList<>();
             try {
                 Dataset<Row> features;
@@ -116,7 +119,7 @@ final class ScoreCommand implements Callable<Integer> {
                 String id;
                 if (folder) {
                     int side = squareSide(classifier.numFeatures());
-                    Dataset<Row> decoded = ImageFolder.decode(session, inputPath, side, side, invert)
+                    Dataset<Row> decoded = ImageFolder.decode(session, listing, hadoop, side, side, invert)
                             .persist(StorageLevel.MEMORY_AND_DISK());
                     cached.add(decoded);
                     features = decoded.filter(col("error").isNull()).select("path", FeatureFrames.FEATURES);
@@ -153,9 +156,12 @@ final class ScoreCommand implements Callable<Integer> {
                 console.println("Wrote " + run.root());
                 return Main.OK;
             } catch (Exception | Error e) {
-                run.abort();
+                if (!Interruption.stopping()) {
+                    TrainCommand.abortQuietly(run, e);
+                }
                 throw e;
             } finally {
+                Interruption.done();
                 cached.forEach(frame -> frame.unpersist(false));
             }
         }
@@ -180,17 +186,14 @@ final class ScoreCommand implements Callable<Integer> {
         frame.write().format(format.name()).option("header", "true").save(path.toString());
     }
 
-    private static boolean isDirectory(Path path, Configuration hadoop) {
+    /** The files of a directory --input, null for a file. */
+    private static List<ImageFolder.Entry> listing(Path path, Configuration hadoop) {
         try {
             FileSystem fs = path.getFileSystem(hadoop);
             if (!fs.exists(path)) {
                 throw new InvalidInputException(path + ": input not found (expected an IDX images file or a directory of images)");
             }
-            boolean directory = fs.getFileStatus(path).isDirectory();
-            if (directory) {
-                ImageFolder.check(path, hadoop);
-            }
-            return directory;
+            return fs.getFileStatus(path).isDirectory() ? ImageFolder.check(path, hadoop) : null;
         } catch (IOException e) {
             throw new InvalidInputException(path + ": cannot read (" + e.getMessage() + ")", e);
         }

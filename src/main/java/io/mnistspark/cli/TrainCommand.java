@@ -89,12 +89,16 @@ final class TrainCommand implements Callable<Integer> {
             JavaSparkContext sc = spark.context();
             Path outPath = new Path(resume != null ? resume : out);
             Checkpoints checkpoints = new Checkpoints(outPath, sc.hadoopConfiguration());
-            Resumption resumption = resume == null ? null : Resumption.prepare(outPath, checkpoints, configOptions,
-                    data, force, sc.hadoopConfiguration());
-            RunConfig config = resumption == null ? requested : resumption.config();
-            Path dataPath = resumption == null ? new Path(data) : resumption.data();
-            RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resumption != null);
+            PrintWriter err = spec.commandLine().getErr();
+            // the run's claim on its directory comes first: another run may be writing its checkpoints
+            RunDirectory run = RunDirectory.open(outPath, sc.hadoopConfiguration(), overwrite || resume != null,
+                    line -> warn(err, line));
             try {
+                Resumption resumption = resume == null ? null : Resumption.prepare(outPath, checkpoints,
+                        configOptions, data, force, sc.hadoopConfiguration(), line -> warn(err, line));
+                RunConfig config = resumption == null ? requested : resumption.config();
+                Path dataPath = resumption == null ? new Path(data) : resumption.data();
+                Interruption.watchTraining(run, resume != null ? resume : out, resumption != null);
                 long t = System.nanoTime();
                 boolean parquet = ParquetImages.isParquetLayout(dataPath, sc.hadoopConfiguration());
                 MnistDataset dataset = parquet ? null : MnistDataset.open(dataPath, sc.hadoopConfiguration());
@@ -126,15 +130,32 @@ final class TrainCommand implements Callable<Integer> {
                                 resumption.checkpoint().location(), from.epochsDone(), config.training().epochs());
                         console.flush();
                     }
-                    EpochCheckpointer checkpointer = checkpoints.writer(config.checkpoint(), config.render(),
+                    EpochCheckpointer writer = checkpoints.writer(config.checkpoint(), config.render(),
                             Resumption.qualified(dataPath, sc.hadoopConfiguration()).toString());
+                    EpochCheckpointer checkpointer = (epoch, total, network, splits, history, bestSoFar) -> {
+                        Path written = writer.epochFinished(epoch, total, network, splits, history, bestSoFar);
+                        if (written != null) {
+                            Interruption.checkpointWritten();
+                        }
+                        return written;
+                    };
                     String source = parquet ? "parquet" : dataset.train().gzip() ? "idx-gzip" : "idx-raw";
                     LiveReport live = new LiveReport(run, config, Provenance.inProgress(sc, workers, "train",
                             Provenance.inputs(inputs, sc.hadoopConfiguration()), started),
                             distributed.pixelsPerImage(), from == null ? java.util.List.of() : from.history(),
                             spec.commandLine().getErr(), RunMetrics.DataSummary.of(source, distributed));
+                    EpochListener interruptible = new EpochListener() {
+                        @Override
+                        public void epochFinished(EpochResult result, int totalEpochs) {
+                        }
+
+                        @Override
+                        public void epochStarted(io.mnistspark.train.EpochProgress started) {
+                            Interruption.epochStarted(started.epoch());
+                        }
+                    };
                     outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(),
-                            EpochListener.both(progress, live), from, checkpointer);
+                            EpochListener.both(interruptible, EpochListener.both(progress, live)), from, checkpointer);
                     phases.put("train", outcome.fitSeconds());
                     phases.put("evaluate", outcome.evaluationSeconds());
 
@@ -151,10 +172,28 @@ final class TrainCommand implements Callable<Integer> {
                 console.println(ConsoleLines.ending(outcome, config.training().epochs()));
                 return Main.OK;
             } catch (Exception | Error e) {
-                run.abort();
+                if (!Interruption.stopping()) {
+                    abortQuietly(run, e);
+                }
                 throw e;
+            } finally {
+                Interruption.done();
             }
         }
+    }
+
+    /** Removes the staging area and the lock; a failure to do so (the disk that failed) stays behind the first. */
+    static void abortQuietly(RunDirectory run, Throwable first) {
+        try {
+            run.abort();
+        } catch (RuntimeException cleanup) {
+            first.addSuppressed(cleanup);
+        }
+    }
+
+    static void warn(PrintWriter err, String line) {
+        err.println(line);
+        err.flush();
     }
 
     /** Exactly one of --out and --resume; --data unless resuming. */

@@ -76,7 +76,7 @@ public final class ConfigLoader {
         try {
             resolved = user.withFallback(base).withFallback(schema).resolve();
         } catch (ConfigException e) {
-            throw new InvalidConfigException(e.getMessage(), e);
+            throw new InvalidConfigException(oneLine(e), e);
         }
         return fromResolved(resolved);
     }
@@ -87,7 +87,7 @@ public final class ConfigLoader {
         try {
             user = ConfigFactory.parseString(hocon, ConfigParseOptions.defaults().setOriginDescription(origin));
         } catch (ConfigException e) {
-            throw new InvalidConfigException(e.getMessage(), e);
+            throw new InvalidConfigException(oneLine(e), e);
         }
         rejectUnknownKeys(user);
         return fromResolved(user.withFallback(schema).resolve());
@@ -103,9 +103,33 @@ public final class ConfigLoader {
         try {
             return ConfigFactory.parseFile(path.toFile(),
                     ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException.IO e) {
+            throw new InvalidConfigException(missingInclude(path, e), e);
         } catch (ConfigException e) {
             throw new InvalidConfigException(oneLine(e), e);
         }
+    }
+
+    /** An {@code include required(...)} of a missing file, named with the file and line that include it. */
+    private static String missingInclude(Path includer, ConfigException.IO e) {
+        String missing = e.origin() == null ? null : e.origin().description();
+        if (missing != null) {
+            try {
+                java.util.List<String> lines = Files.readAllLines(includer);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if (line.contains("include") && line.contains(missing.substring(missing.lastIndexOf('/') + 1))) {
+                        return includer + ":" + (i + 1) + ": " + line.strip() + ": the included file " + missing
+                                + " was not found (relative paths are resolved against "
+                                + includer.toAbsolutePath().getParent() + ")";
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // fall through to the general message
+            }
+            return includer + ": a file it includes was not found: " + missing;
+        }
+        return includer + ": " + oneLine(e);
     }
 
     private Config parseOverrides() {
@@ -175,7 +199,7 @@ public final class ConfigLoader {
                 v.intInRange("network.classes", 0, 256));
         TrainingSpec training = new TrainingSpec(
                 v.choice("training.updater", Updater.class),
-                v.positiveDouble("training.learning-rate"),
+                v.positiveFloat("training.learning-rate"),
                 v.doubleInHalfOpenRange("training.learning-rate-decay", 0.0, 1.0),
                 v.doubleInRange("training.momentum", 0.0, 1.0),
                 v.nonNegativeDouble("training.l2"),

@@ -30,7 +30,8 @@ final class ConfigValidator {
 
     InvalidConfigException invalid(String key, String problem) {
         ConfigValue value = config.getValue(key);
-        return new InvalidConfigException(where(value) + key + " = " + value.render() + ": " + problem);
+        return new InvalidConfigException(where(value) + key + " = "
+                + value.render(com.typesafe.config.ConfigRenderOptions.concise()) + ": " + problem);
     }
 
     private <T> T read(String key, String expected, java.util.function.Function<String, T> getter) {
@@ -43,8 +44,22 @@ final class ConfigValidator {
         }
     }
 
+    /** A whole number: HOCON's getInt would turn 1.5 into 1. */
+    private long whole(String key, String expected) {
+        Number number = read(key, expected, config::getNumber);
+        double asDouble = number.doubleValue();
+        if (!(number instanceof Integer || number instanceof Long) && asDouble != Math.rint(asDouble)) {
+            throw invalid(key, "expected " + expected + " (not a fraction)");
+        }
+        return number.longValue();
+    }
+
     int intAtLeast(String key, int min) {
-        int value = read(key, "a whole number >= " + min, config::getInt);
+        long whole = whole(key, "a whole number >= " + min);
+        if (whole > Integer.MAX_VALUE) {
+            throw invalid(key, "must be at most " + Integer.MAX_VALUE);
+        }
+        int value = (int) Math.max(whole, Integer.MIN_VALUE);
         if (value < min) {
             throw invalid(key, "must be >= " + min);
         }
@@ -70,13 +85,22 @@ final class ConfigValidator {
     }
 
     long longValue(String key) {
-        return read(key, "a whole number", config::getLong);
+        return whole(key, "a whole number");
     }
 
     double positiveDouble(String key) {
         double value = read(key, "a number > 0", config::getDouble);
         if (!(value > 0) || Double.isInfinite(value)) {
             throw invalid(key, "must be a finite number > 0");
+        }
+        return value;
+    }
+
+    /** A number > 0 that the network's 32-bit floats can hold (DL4J turns a larger one into infinity). */
+    double positiveFloat(String key) {
+        double value = positiveDouble(key);
+        if (value > Float.MAX_VALUE) {
+            throw invalid(key, "must be at most " + Float.MAX_VALUE + ", the largest 32-bit float the network computes with");
         }
         return value;
     }
@@ -121,12 +145,22 @@ final class ConfigValidator {
     }
 
     List<Integer> hiddenLayers(String key) {
-        List<Integer> sizes = read(key, "a list of layer sizes such as [30] or [128, 128]", config::getIntList);
-        for (int size : sizes) {
-            if (size < 1) {
+        String expected = "a list of layer sizes such as [30] or [128, 128]";
+        List<Number> numbers = read(key, expected, config::getNumberList);
+        List<Integer> sizes = new ArrayList<>();
+        for (Number size : numbers) {
+            double value = size.doubleValue();
+            if (value != Math.rint(value)) {
+                throw invalid(key, "every layer size must be a whole number (not a fraction)");
+            }
+            if (value < 1) {
                 throw invalid(key, "every layer size must be >= 1");
             }
+            if (value > Integer.MAX_VALUE) {
+                throw invalid(key, "every layer size must be at most " + Integer.MAX_VALUE);
+            }
+            sizes.add(size.intValue());
         }
-        return new ArrayList<>(sizes);
+        return sizes;
     }
 }

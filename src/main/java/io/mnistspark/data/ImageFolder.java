@@ -6,86 +6,172 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Iterator;
-
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.lit;
+import java.util.List;
 
 /**
- * A directory (any Hadoop URI, searched recursively) of image files read with Spark's {@code binaryFile}
- * source and decoded by {@link ImageDecoder} on the executors, one row per file: {@code path},
- * {@code features} and {@code error} (why the file is not a usable image; then features is null). Like every
- * Spark file source it skips files whose names start with {@code _} or {@code .}.
+ * A directory (any Hadoop URI, searched recursively) of image files: listed on the driver, read and decoded by
+ * {@link ImageDecoder} on the executors, one row per file: {@code path}, {@code features} and {@code error}
+ * (why the file is not a usable image; then features is null). Every file under the directory gets a row:
+ * empty files, FIFOs, devices, broken links and files too large are rejected with their reason unread, and
+ * names of any kind (colons, spaces, {@code %}, {@code #}, unicode) are read like any other.
  */
 public final class ImageFolder {
     /** Files larger than this are rejected unread (a digit image is a few KB; this guards executor memory). */
     public static final long MAX_FILE_BYTES = 64L << 20;
+    private static final int FILES_PER_TASK = 2000;
 
     private ImageFolder() {
     }
 
-    /** Checks that {@code directory} exists and holds at least one file, with one-line messages otherwise. */
-    public static void check(Path directory, Configuration hadoop) {
+    /**
+     * One file under the directory: its {@code path} as reported, its {@code location} (a URI the executors
+     * read), and why it is rejected without reading ({@code null}: to be decoded).
+     */
+    public record Entry(String path, String location, String rejection) implements java.io.Serializable {
+    }
+
+    /**
+     * Lists every file under {@code directory}, refusing (one line, exit 2) a directory that is missing, empty
+     * or holds nothing that could be an image.
+     */
+    public static List<Entry> check(Path directory, Configuration hadoop) {
+        List<Entry> entries;
         try {
             FileSystem fs = directory.getFileSystem(hadoop);
             if (!fs.exists(directory)) {
                 throw new InvalidInputException(directory + ": input not found (expected an IDX images file or a"
                         + " directory of images)");
             }
-            RemoteIterator<LocatedFileStatus> files = fs.listFiles(directory, true);
-            while (files.hasNext()) {
-                String name = files.next().getPath().getName();
-                if (!name.startsWith("_") && !name.startsWith(".")) {
-                    return;
-                }
-            }
-            throw new InvalidInputException(directory + ": the directory holds no files to score");
+            entries = "file".equals(fs.getScheme()) ? listLocal(java.nio.file.Path.of(fs.makeQualified(directory).toUri()))
+                    : listHadoop(fs, directory);
         } catch (IOException e) {
             throw new InvalidInputException(directory + ": cannot list (" + e.getMessage() + ")", e);
         }
+        if (entries.isEmpty()) {
+            throw new InvalidInputException(directory + ": the directory holds no files to score");
+        }
+        if (entries.stream().allMatch(e -> e.rejection() != null)) {
+            Entry first = entries.get(0);
+            throw new InvalidInputException(directory + ": holds no file that can be scored (" + entries.size()
+                    + " file" + (entries.size() == 1 ? "" : "s") + ", e.g. " + first.path() + ": " + first.rejection() + ")");
+        }
+        return entries;
     }
 
-    /** Decodes every file under {@code directory} into {@code rows x columns} inputs. */
-    public static Dataset<Row> decode(SparkSession spark, Path directory, int rows, int columns, boolean invert) {
-        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-                .load(directory.toString());
-        Dataset<Row> decoded = files.filter(col("length").leq(MAX_FILE_BYTES)).select("path", "content")
-                .mapPartitions(new Decode(rows, columns, invert), Encoders.row(FeatureFrames.decodedSchema()));
-        // not a filter Spark pushes into the file source: a pushed filter that skips thousands of files in a row
-        // overflows the stack of Spark's FileScanRDD (one recursive call per skipped file)
-        Dataset<Row> tooLarge = files.select("path", "length")
-                .filter(greatest(col("length"), lit(0L)).gt(MAX_FILE_BYTES)).select(col("path"),
-                lit(null).cast(org.apache.spark.ml.linalg.SQLDataTypes.VectorType()).as(FeatureFrames.FEATURES),
-                concat(lit("file of "), col("length").cast("string"), lit(" bytes is larger than the "
-                        + MAX_FILE_BYTES + " bytes an image may have")).as("error"));
-        return decoded.union(tooLarge);
+    private static List<Entry> listLocal(java.nio.file.Path root) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(java.nio.file.Path file, BasicFileAttributes link) {
+                entries.add(localEntry(file, link));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(java.nio.file.Path file, IOException e) {
+                entries.add(new Entry("file:" + file.toAbsolutePath(), file.toUri().toString(), "cannot read ("
+                        + e.getClass().getSimpleName() + ")"));
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        entries.sort(java.util.Comparator.comparing(Entry::path));
+        return entries;
     }
 
-    private static final class Decode implements MapPartitionsFunction<Row, Row> {
+    private static Entry localEntry(java.nio.file.Path file, BasicFileAttributes link) {
+        String path = "file:" + file.toAbsolutePath();
+        String location = file.toUri().toString();
+        BasicFileAttributes target = link;
+        if (link.isSymbolicLink()) {
+            try {
+                target = Files.readAttributes(file, BasicFileAttributes.class);
+            } catch (IOException e) {
+                return new Entry(path, location, "broken symbolic link");
+            }
+            if (target.isDirectory()) {
+                return new Entry(path, location, "symbolic link to a directory, not followed");
+            }
+        }
+        if (!target.isRegularFile()) {
+            return new Entry(path, location, "not a regular file (a FIFO, socket or device)");
+        }
+        return sized(path, location, target.size());
+    }
+
+    private static Entry sized(String path, String location, long bytes) {
+        if (bytes == 0) {
+            return new Entry(path, location, "empty file (0 bytes)");
+        }
+        if (bytes > MAX_FILE_BYTES) {
+            return new Entry(path, location, "file of " + bytes + " bytes is larger than the " + MAX_FILE_BYTES
+                    + " bytes an image may have");
+        }
+        return new Entry(path, location, null);
+    }
+
+    private static List<Entry> listHadoop(FileSystem fs, Path directory) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(directory, true);
+        while (files.hasNext()) {
+            LocatedFileStatus file = files.next();
+            String path = file.getPath().toString();
+            entries.add(file.isFile() ? sized(path, file.getPath().toUri().toString(), file.getLen())
+                    : new Entry(path, file.getPath().toUri().toString(), "not a regular file"));
+        }
+        entries.sort(java.util.Comparator.comparing(Entry::path));
+        return entries;
+    }
+
+    /** Decodes every listed file into {@code rows x columns} inputs; rejected entries keep their reason. */
+    public static Dataset<Row> decode(SparkSession spark, List<Entry> entries, Configuration hadoop, int rows,
+                                      int columns, boolean invert) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Entry> readable = entries.stream().filter(e -> e.rejection() == null).toList();
+        List<Row> rejected = entries.stream().filter(e -> e.rejection() != null)
+                .map(e -> RowFactory.create(e.path(), null, e.rejection())).toList();
+        int slices = Math.max(1, Math.min(readable.size(), Math.max(sc.defaultParallelism(),
+                readable.size() / FILES_PER_TASK)));
+        JavaRDD<Row> decoded = sc.parallelize(readable, slices)
+                .mapPartitions(new Decode(rows, columns, invert, new SerializableConfiguration(hadoop)));
+        return spark.createDataFrame(decoded, FeatureFrames.decodedSchema())
+                .union(spark.createDataFrame(rejected, FeatureFrames.decodedSchema()));
+    }
+
+    private static final class Decode implements FlatMapFunction<Iterator<Entry>, Row> {
         private static final long serialVersionUID = 1L;
         private final int rows;
         private final int columns;
         private final boolean invert;
+        private final SerializableConfiguration hadoop;
 
-        Decode(int rows, int columns, boolean invert) {
+        Decode(int rows, int columns, boolean invert, SerializableConfiguration hadoop) {
             this.rows = rows;
             this.columns = columns;
             this.invert = invert;
+            this.hadoop = hadoop;
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Row> files) {
+        public Iterator<Row> call(Iterator<Entry> files) {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -94,12 +180,31 @@ public final class ImageFolder {
 
                 @Override
                 public Row next() {
-                    Row file = files.next();
-                    ImageDecoder.Decoded image = ImageDecoder.decode((byte[]) file.get(1), rows, columns, invert);
-                    return RowFactory.create(file.getString(0),
-                            image.ok() ? Vectors.dense(image.pixels()) : null, image.error());
+                    Entry file = files.next();
+                    byte[] bytes;
+                    try {
+                        bytes = read(file.location());
+                    } catch (IOException | RuntimeException e) {
+                        return RowFactory.create(file.path(), null, "cannot read ("
+                                + io.mnistspark.store.StorageProblem.cause(e) + ")");
+                    }
+                    ImageDecoder.Decoded image = ImageDecoder.decode(bytes, rows, columns, invert);
+                    return RowFactory.create(file.path(), image.ok() ? Vectors.dense(image.pixels()) : null, image.error());
                 }
             };
+        }
+
+        private byte[] read(String location) throws IOException {
+            URI uri = URI.create(location);
+            if ("file".equals(uri.getScheme())) {
+                try (InputStream in = Files.newInputStream(java.nio.file.Path.of(uri))) {
+                    return in.readNBytes((int) MAX_FILE_BYTES + 1);
+                }
+            }
+            Path path = new Path(uri);
+            try (InputStream in = path.getFileSystem(hadoop.value()).open(path)) {
+                return in.readNBytes((int) MAX_FILE_BYTES + 1);
+            }
         }
     }
 }

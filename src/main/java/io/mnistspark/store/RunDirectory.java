@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * An output directory on any Hadoop file system, filled the way Spark's committers do: files are written
@@ -25,20 +26,24 @@ public final class RunDirectory {
     private final Path root;
     private final Path staging;
     private final boolean created;
+    private final RunLock lock;
 
-    private RunDirectory(FileSystem fs, Path root, boolean created) {
+    private RunDirectory(FileSystem fs, Path root, boolean created, RunLock lock) {
         this.fs = fs;
         this.root = root;
         this.staging = new Path(root, STAGING);
         this.created = created;
+        this.lock = lock;
     }
 
     /**
-     * Checks that {@code out} can be written and claims it: refuses an existing directory unless
-     * {@code overwrite}, and creates the staging directory, so that an unwritable location fails before any
-     * work is done.
+     * Checks that {@code out} can be written and claims it: takes its {@link RunLock} (a run that holds it is
+     * named and refused), refuses an existing directory unless {@code overwrite}, and creates the staging
+     * directory, so that an unwritable location fails before any work is done.
+     *
+     * @param warnings told when the lock of a run that died is taken over
      */
-    public static RunDirectory open(Path out, Configuration hadoop, boolean overwrite) {
+    public static RunDirectory open(Path out, Configuration hadoop, boolean overwrite, Consumer<String> warnings) {
         try {
             FileSystem fs = out.getFileSystem(hadoop);
             fs.setWriteChecksum(false);
@@ -47,24 +52,47 @@ public final class RunDirectory {
             if (exists && !fs.getFileStatus(qualified).isDirectory()) {
                 throw new OutputExistsException(out + ": exists and is a file; choose another --out");
             }
-            if (exists && !overwrite) {
-                throw new OutputExistsException(out + ": output directory exists already; use --overwrite to replace it or choose another --out");
+            if (!exists) {
+                makeDirectory(fs, qualified, out);
             }
-            RunDirectory directory = new RunDirectory(fs, qualified, !exists);
+            RunLock lock = RunLock.acquire(fs, qualified, warnings);
+            RunDirectory directory = new RunDirectory(fs, qualified, !exists, lock);
             try {
+                if (exists && !overwrite) {
+                    throw new OutputExistsException(out + ": output directory exists already; use --overwrite to replace it or choose another --out");
+                }
                 if (fs.exists(directory.staging)) {
                     fs.delete(directory.staging, true);
                 }
-                if (!fs.mkdirs(directory.staging)) {
-                    throw new IOException("mkdirs returned false");
-                }
-            } catch (IOException e) {
-                throw new OutputExistsException(out + ": cannot create the output directory (" + e.getMessage() + ")");
+                makeDirectory(fs, directory.staging, out);
+            } catch (IOException | RuntimeException e) {
+                directory.abort();
+                throw e;
             }
             return directory;
         } catch (IOException e) {
-            throw new UserException(out + ": cannot use as output directory (" + e.getMessage() + ")", e);
+            throw new UserException(out + ": cannot use as output directory (" + StorageProblem.cause(e) + ")", e);
         }
+    }
+
+    /** {@link #open(Path, Configuration, boolean, Consumer)} with warnings on standard error. */
+    public static RunDirectory open(Path out, Configuration hadoop, boolean overwrite) {
+        return open(out, hadoop, overwrite, System.err::println);
+    }
+
+    private static void makeDirectory(FileSystem fs, Path directory, Path out) {
+        String problem;
+        try {
+            if (fs.mkdirs(directory)) {
+                return;
+            }
+            problem = "file".equals(fs.getScheme())
+                    ? StorageProblem.whyNoLocalDirectory(java.nio.file.Path.of(directory.toUri())) : null;
+        } catch (IOException e) {
+            problem = StorageProblem.cause(e);
+        }
+        throw new OutputExistsException(out + ": cannot create the output directory ("
+                + (problem == null ? "the file system refused to create " + directory : problem) + ")");
     }
 
     public Path root() {
@@ -86,14 +114,58 @@ public final class RunDirectory {
 
     /** Opens {@code name} for writing in the staging area; it appears in the directory at {@link #commit()}. */
     public OutputStream create(String name) throws IOException {
-        return fs.create(new Path(staging, name), true);
+        Path file = new Path(root, name);
+        OutputStream out;
+        try {
+            out = fs.create(new Path(staging, name), true);
+        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+            throw writeFailed(file, e);
+        }
+        // a full disk surfaces on write or close, as Hadoop's FSError: named with the file it was for
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                    throw writeFailed(file, e);
+                }
+            }
+        };
     }
 
     public void writeText(String name, String text) {
         try (OutputStream out = create(name)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + new Path(root, name), e);
+            throw writeFailed(new Path(root, name), e);
         }
     }
 
@@ -111,8 +183,8 @@ public final class RunDirectory {
             }
             fs.mkdirs(target.getParent());
             replace(temporary, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+            throw writeFailed(target, e);
         }
     }
 
@@ -131,8 +203,18 @@ public final class RunDirectory {
         }
     }
 
+    /** A write into this directory failed: one line naming the file and the cause (full disk, read-only). */
+    public static RuntimeException writeFailed(Path file, Throwable e) {
+        if (StorageProblem.isStorage(e)) {
+            return new io.mnistspark.RunFailedException(file + ": cannot write (" + StorageProblem.cause(e) + "); "
+                    + StorageProblem.advice(e));
+        }
+        return e instanceof IOException io ? new UncheckedIOException("cannot write " + file, io)
+                : new io.mnistspark.RunFailedException(file + ": cannot write (" + StorageProblem.cause(e) + ")");
+    }
+
     /** Moves the staged files into place, replacing old ones, and writes {@code _SUCCESS} last. */
-    public void commit() {
+    public synchronized void commit() {
         try {
             fs.delete(scratch(), true);
             fs.delete(new Path(root, SUCCESS), false);
@@ -141,19 +223,25 @@ public final class RunDirectory {
             }
             fs.delete(staging, true);
             fs.create(new Path(root, SUCCESS), true).close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot complete the output directory " + root, e);
+            lock.release();
+        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+            throw writeFailed(root, e);
         }
     }
 
     /** Removes the staged files, and the directory itself when this run created it and it is now empty. */
-    public void abort() {
+    public synchronized void abort() {
+        if (!lock.held()) {
+            return; // committed, or aborted already
+        }
         try {
             fs.delete(staging, true);
+            lock.release();
             if (created && fs.exists(root) && fs.listStatus(root).length == 0) {
                 fs.delete(root, false);
             }
         } catch (IOException e) {
+            lock.release();
             throw new UncheckedIOException("cannot clean up " + staging, e);
         }
     }

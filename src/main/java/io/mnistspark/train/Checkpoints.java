@@ -87,8 +87,21 @@ public final class Checkpoints {
         };
     }
 
-    /** Writes one checkpoint atomically: into a temporary directory, renamed when complete. */
+    /**
+     * Writes one checkpoint atomically: into a temporary directory, renamed when complete. A failed write
+     * (a full or read-only disk) removes the torn temporary directory where the disk allows and leaves the
+     * complete checkpoints as they were. An interrupt ({@link #WRITING}) waits for a write under way.
+     */
     Path write(int epoch, MultiLayerNetwork network, MultiLayerNetwork best, State state) {
+        synchronized (WRITING) {
+            return writeNow(epoch, network, best, state);
+        }
+    }
+
+    /** Held while a checkpoint is written: Ctrl-C and SIGTERM take it before the JVM exits. */
+    public static final Object WRITING = new Object();
+
+    private Path writeNow(int epoch, MultiLayerNetwork network, MultiLayerNetwork best, State state) {
         Path target = new Path(directory, name(epoch));
         Path temporary = new Path(directory, TEMPORARY_PREFIX + name(epoch));
         try {
@@ -111,8 +124,19 @@ public final class Checkpoints {
                 throw new IOException("cannot rename " + temporary + " to " + target);
             }
             return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the checkpoint " + target, e);
+        } catch (IOException | org.apache.hadoop.fs.FSError e) {
+            try {
+                fs.delete(temporary, true);
+            } catch (IOException | RuntimeException ignored) {
+                // a read-only disk: nothing was written there either
+            }
+            if (io.mnistspark.store.StorageProblem.isStorage(e)) {
+                throw new io.mnistspark.RunFailedException(target + ": cannot write the checkpoint ("
+                        + io.mnistspark.store.StorageProblem.cause(e) + "); "
+                        + io.mnistspark.store.StorageProblem.advice(e) + "; the complete checkpoints before it are kept");
+            }
+            throw new UncheckedIOException("cannot write the checkpoint " + target, e instanceof IOException io ? io
+                    : new IOException(e.getMessage(), e));
         }
     }
 
@@ -134,8 +158,17 @@ public final class Checkpoints {
         }
     }
 
+    /** A checkpoint that did not read back, and why. */
+    public record Skipped(Path location, String reason) {
+    }
+
     /** The newest checkpoint that reads back completely (older ones are tried when a newer one does not). */
     public Optional<Checkpoint> newest() {
+        return newest(skipped -> { });
+    }
+
+    /** {@link #newest()}, telling {@code skipped} about every newer checkpoint passed over. */
+    public Optional<Checkpoint> newest(java.util.function.Consumer<Skipped> skipped) {
         List<Integer> epochs;
         try {
             epochs = new ArrayList<>(epochs());
@@ -144,9 +177,12 @@ public final class Checkpoints {
         }
         epochs.sort(Comparator.reverseOrder());
         for (int epoch : epochs) {
-            Optional<Checkpoint> checkpoint = read(new Path(directory, name(epoch)));
-            if (checkpoint.isPresent()) {
-                return checkpoint;
+            Path location = new Path(directory, name(epoch));
+            try {
+                return Optional.of(read(location));
+            } catch (IOException | RuntimeException e) {
+                skipped.accept(new Skipped(location, e instanceof Unreadable ? e.getMessage()
+                        : io.mnistspark.store.StorageProblem.cause(e)));
             }
         }
         return Optional.empty();
@@ -174,31 +210,47 @@ public final class Checkpoints {
         }
     }
 
-    private Optional<Checkpoint> read(Path location) {
-        try {
-            State state;
-            try (InputStream in = fs.open(new Path(location, STATE))) {
-                state = READER.readValue(in, State.class);
-            }
-            MultiLayerNetwork network;
-            try (InputStream in = new BufferedInputStream(fs.open(new Path(location, MODEL)))) {
-                network = ModelSerializer.restoreMultiLayerNetwork(in, true);
-            }
-            if (state.history() == null || state.history().size() != state.epoch() || state.config() == null) {
-                return Optional.empty();
-            }
-            BestSoFar bestSoFar = BestSoFar.NONE;
-            if (state.bestValidation() != null) {
-                try (InputStream in = new BufferedInputStream(fs.open(new Path(location, BEST_MODEL)))) {
-                    bestSoFar = new BestSoFar(state.bestValidation(), ModelSerializer.restoreMultiLayerNetwork(in, false),
-                            state.epochsWithoutImprovement());
-                }
-            }
-            return Optional.of(new Checkpoint(location, state.epoch(), network, state.history(),
-                    Base64.getDecoder().decode(state.splitRandomness()), state.config(), state.data(), bestSoFar));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+    /** Why a checkpoint is not usable, in words. */
+    private static final class Unreadable extends RuntimeException {
+        Unreadable(String message) {
+            super(message);
         }
+    }
+
+    private Checkpoint read(Path location) throws IOException {
+        State state;
+        try (InputStream in = fs.open(new Path(location, STATE))) {
+            state = READER.readValue(in, State.class);
+        } catch (java.io.FileNotFoundException e) {
+            throw new Unreadable(STATE + " is missing");
+        } catch (IOException e) {
+            throw new Unreadable(STATE + " cannot be read (" + io.mnistspark.store.StorageProblem.cause(e) + ")");
+        }
+        MultiLayerNetwork network;
+        try (InputStream in = new BufferedInputStream(fs.open(new Path(location, MODEL)))) {
+            network = ModelSerializer.restoreMultiLayerNetwork(in, true);
+        } catch (java.io.FileNotFoundException e) {
+            throw new Unreadable(MODEL + " is missing");
+        } catch (IOException | RuntimeException e) {
+            throw new Unreadable(MODEL + " is not a readable model (" + io.mnistspark.store.StorageProblem.cause(e) + ")");
+        }
+        if (state.history() == null || state.history().size() != state.epoch() || state.config() == null) {
+            throw new Unreadable(STATE + " is incomplete (no configuration, or a history of "
+                    + (state.history() == null ? 0 : state.history().size()) + " epochs for epoch " + state.epoch() + ")");
+        }
+        BestSoFar bestSoFar = BestSoFar.NONE;
+        if (state.bestValidation() != null) {
+            try (InputStream in = new BufferedInputStream(fs.open(new Path(location, BEST_MODEL)))) {
+                bestSoFar = new BestSoFar(state.bestValidation(), ModelSerializer.restoreMultiLayerNetwork(in, false),
+                        state.epochsWithoutImprovement());
+            } catch (java.io.FileNotFoundException e) {
+                throw new Unreadable(BEST_MODEL + " is missing");
+            } catch (IOException | RuntimeException e) {
+                throw new Unreadable(BEST_MODEL + " is not a readable model (" + io.mnistspark.store.StorageProblem.cause(e) + ")");
+            }
+        }
+        return new Checkpoint(location, state.epoch(), network, state.history(),
+                Base64.getDecoder().decode(state.splitRandomness()), state.config(), state.data(), bestSoFar);
     }
 
     /** The epochs of the checkpoint directories present (by name), oldest first. */

@@ -7,6 +7,7 @@ import io.mnistspark.data.EpochPlan;
 import io.mnistspark.evaluate.EvaluationResult;
 import io.mnistspark.evaluate.Evaluator;
 import io.mnistspark.model.NetworkFactory;
+import io.mnistspark.model.NetworkSize;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -59,6 +60,9 @@ public final class DistributedTrainer {
      */
     public TrainingOutcome train(TrainingData data, EpochListener listener, TrainingStart from,
                                  EpochCheckpointer checkpointer) {
+        // before anything is allocated: the workers of local mode each hold a copy in this JVM
+        NetworkSize.estimate(config.network(), config.training(), config.spark(), data.pixelsPerImage(),
+                data.classes(), sc.isLocal() ? workers(sc, config) : 0).checkAgainstThisJvm(config.network());
         MultiLayerNetwork initial = NetworkFactory.create(config.network(), config.training(),
                 data.pixelsPerImage(), data.classes());
         if (from != null) {
@@ -130,7 +134,8 @@ public final class DistributedTrainer {
             double trainLoss = lossScale * (config.spark().trainingLoss() == TrainingLoss.RUNNING
                     ? (lossTimesExamples.value() - lossBefore) / (fitted.value() - examplesBefore)
                     : trainingLoss(network, trainInOrder, evaluationBatch));
-            TrainingDivergedException.check(epoch, trainLoss, network.getNetwork(), config.training().learningRate(epoch),
+            TrainingDivergedException.check(epoch, trainLoss, history.stream().mapToDouble(EpochResult::trainLoss)
+                            .min().orElse(Double.NaN), network.getNetwork(), config.training().learningRate(epoch),
                     lastCheckpoint);
             Double validationAccuracy = validation == null ? null
                     : evaluator.evaluate(network, validation).accuracy();

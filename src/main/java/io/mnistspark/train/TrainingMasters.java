@@ -18,16 +18,21 @@ public final class TrainingMasters {
      */
     public static ParameterAveragingTrainingMaster create(SparkSpec spark, TrainingSpec training, int workers,
                                                           String exportDirectory) {
-        return builder(spark, training, workers, exportDirectory).build();
+        ParameterAveragingTrainingMaster master = builder(spark, training, workers, exportDirectory).build();
+        master.addHook(new SystemClock());
+        return master;
     }
 
     /** The master the trainer uses: it is told the size of every round instead of counting it. */
     static RoundTrainingMaster forRounds(SparkSpec spark, TrainingSpec training, int workers, String exportDirectory) {
-        return new RoundTrainingMaster(builder(spark, training, workers, exportDirectory));
+        RoundTrainingMaster master = new RoundTrainingMaster(builder(spark, training, workers, exportDirectory));
+        master.addHook(new SystemClock());
+        return master;
     }
 
     private static ParameterAveragingTrainingMaster.Builder builder(SparkSpec spark, TrainingSpec training, int workers,
                                                           String exportDirectory) {
+        SystemClock.select(); // in any SparkSession: no NTP servers needed (see SystemClock)
         ParameterAveragingTrainingMaster.Builder builder =
                 new ParameterAveragingTrainingMaster.Builder(workers, training.batchSize())
                         .batchSizePerWorker(training.batchSize())

@@ -192,7 +192,133 @@ class BadInputTest {
                     writeModel(dir.resolve("model.zip"), 400);
                     return List.of("evaluate", "--model", dir.resolve("model.zip").toString(), "--data",
                             dir.resolve("data").toString(), "--out", dir.resolve("eval").toString());
-                }, "model.zip: the model takes 400 inputs, but the images have 784 pixels"));
+                }, "model.zip: the model takes 400 inputs, but the images have 784 pixels"),
+                // issue 13: whole numbers, one-line configuration errors, includes
+                new Case("fractional epochs in a file", dir -> {
+                    Files.writeString(dir.resolve("run.conf"), "training.epochs = 1.5\n");
+                    return List.of("train", "--data", dir.resolve("data").toString(), "--out",
+                            dir.resolve("out").toString(), "--conf", dir.resolve("run.conf").toString());
+                },
+                        ".*run.conf:1: training.epochs = 1.5: expected a whole number >= 1 \\(not a fraction\\)"),
+                new Case("fractional epochs on the command line", dir -> List.of("train", "--data",
+                        dir.resolve("data").toString(), "--out", dir.resolve("out").toString(), "--set", "training.epochs=1.5"),
+                        "command line \\(training.epochs\\): training.epochs = 1.5: expected a whole number >= 1 \\(not a fraction\\)"),
+                new Case("fractional batch size", dir -> train(dir, "--set", "training.batch-size=10.5"),
+                        ".*training.batch-size = 10.5: expected a whole number >= 1 \\(not a fraction\\)"),
+                new Case("fractional seed", dir -> train(dir, "--set", "training.seed=1.5"),
+                        ".*training.seed = 1.5: expected a whole number \\(not a fraction\\)"),
+                new Case("fractional checkpoint.keep", dir -> train(dir, "--set", "checkpoint.keep=2.5"),
+                        ".*checkpoint.keep = 2.5: expected a whole number >= 1 \\(not a fraction\\)"),
+                new Case("fractional spark.workers", dir -> train(dir, "--set", "spark.workers=1.5"),
+                        ".*spark.workers = 1.5: expected a whole number >= 0 \\(not a fraction\\)"),
+                new Case("zero-sized hidden layer (one line, no origin comment)", dir -> conf(dir,
+                        "network {\n  hidden-layers = [0]\n}\n"),
+                        ".*run.conf:2: network.hidden-layers = \\[0\\]: every layer size must be >= 1"),
+                new Case("fractional hidden layer", dir -> train(dir, "--set", "network.hidden-layers=[1.5]"),
+                        ".*network.hidden-layers = \\[1.5\\]: every layer size must be a whole number \\(not a fraction\\)"),
+                new Case("include of a missing file", dir -> conf(dir, "training.epochs = 1\ninclude required(\"x.conf\")\n"),
+                        ".*run.conf:2: include required\\(\"x.conf\"\\): the included file x.conf was not found \\(relative paths are resolved against .+\\)"),
+                new Case("learning rate beyond 32-bit floats", dir -> train(dir, "--learning-rate", "1e308"),
+                        ".*training.learning-rate = \\S+: must be at most 3.4028235E38, the largest 32-bit float the network computes with"),
+                // issue 13: networks that cannot fit are refused before allocation
+                new Case("a million-unit hidden layer", dir -> train(dir, "--set", "network.hidden-layers=[1000000]"),
+                        "network.hidden-layers = \\[1000000\\]: the network has 795,000,010 parameters and needs about [0-9.]+ GB "
+                                + "of off-heap memory to train .+, more than the [0-9.]+ GB limit in force \\(OFFHEAP_MAX.+"),
+                new Case("a hundred-million-unit hidden layer", dir -> train(dir, "--set", "network.hidden-layers=[100000000]"),
+                        "network.hidden-layers = \\[100000000\\]: the network has 79,500,000,010 parameters .+ limit in force .+"),
+                new Case("a batch whose activations cannot fit", dir -> train(dir, "--batch-size", "100000000"),
+                        "network.hidden-layers = \\[30\\]: the network has 23,860 parameters and needs about [0-9.]+ GB .+"),
+                // issue 13: a run directory claimed by a live run
+                new Case("--out locked by a running train", dir -> {
+                    lock(dir.resolve("out"), ProcessHandle.current().pid(), localHost());
+                    return train(dir);
+                }, "out: in use by the run of pid " + ProcessHandle.current().pid() + " on .+ started .+ \\(.+_LOCK\\); wait for it to finish or choose another --out"),
+                new Case("--out locked, with --overwrite", dir -> {
+                    lock(dir.resolve("out"), ProcessHandle.current().pid(), localHost());
+                    return train(dir, "--overwrite");
+                }, "out: in use by the run of pid " + ProcessHandle.current().pid() + " on .+"),
+                new Case("--resume of a locked run", dir -> {
+                    lock(dir.resolve("out"), ProcessHandle.current().pid(), localHost());
+                    return List.of("train", "--resume", dir.resolve("out").toString());
+                }, "out: in use by the run of pid " + ProcessHandle.current().pid() + " on .+"),
+                new Case("--out locked by a run on another host", dir -> {
+                    lock(dir.resolve("out"), 4242, "another-host.example");
+                    return train(dir, "--overwrite");
+                }, "out: in use by the run of pid 4242 on another-host.example started .+; if that run is gone, delete .+_LOCK"),
+                new Case("evaluate --out locked", dir -> {
+                    writeModel(dir.resolve("model.zip"), 784);
+                    lock(dir.resolve("eval"), ProcessHandle.current().pid(), localHost());
+                    return List.of("evaluate", "--model", dir.resolve("model.zip").toString(), "--data",
+                            dir.resolve("data").toString(), "--out", dir.resolve("eval").toString(), "--overwrite");
+                }, "eval: in use by the run of pid .+"),
+                new Case("score --out locked", dir -> {
+                    writeModel(dir.resolve("model.zip"), 784);
+                    lock(dir.resolve("scored"), ProcessHandle.current().pid(), localHost());
+                    return List.of("score", "--model", dir.resolve("model.zip").toString(), "--input",
+                            data(dir, "t10k-images-idx3-ubyte.gz").toString(), "--out", dir.resolve("scored").toString(),
+                            "--overwrite");
+                }, "scored: in use by the run of pid .+"),
+                // issue 13: a folder with nothing to score
+                new Case("score a folder of empty files", dir -> scoreFolder(dir, folder ->
+                        Files.write(folder.resolve("blank.png"), new byte[0])),
+                        "images: holds no file that can be scored \\(1 file, e.g. .+blank.png: empty file \\(0 bytes\\)\\)"),
+                new Case("score a folder of a FIFO", dir -> scoreFolder(dir, folder -> mkfifo(folder.resolve("pipe.png"))),
+                        "images: holds no file that can be scored \\(1 file, e.g. .+pipe.png: not a regular file \\(a FIFO, socket or device\\)\\)"),
+                new Case("score a folder of a link to a device", dir -> scoreFolder(dir, folder ->
+                        Files.createSymbolicLink(folder.resolve("zero.png"), Path.of("/dev/zero"))),
+                        "images: holds no file that can be scored \\(1 file, e.g. .+zero.png: not a regular file .+"),
+                new Case("score a folder of a broken link", dir -> scoreFolder(dir, folder ->
+                        Files.createSymbolicLink(folder.resolve("gone.png"), folder.resolve("nowhere.png"))),
+                        "images: holds no file that can be scored \\(1 file, e.g. .+gone.png: broken symbolic link\\)"),
+                // issue 13: fetch settings, and a resume whose every checkpoint is corrupt
+                new Case("fetch with a zero idle timeout", dir -> List.of("fetch", "--dest", dir.resolve("mnist").toString(),
+                        "--idle-timeout", "0"), "--idle-timeout 0.0: must be a number of seconds > 0 \\(and at most a week\\)"),
+                new Case("resume with only a corrupt checkpoint", dir -> {
+                    Path checkpoint = Files.createDirectories(dir.resolve("out/checkpoints/epoch-0001"));
+                    Files.writeString(checkpoint.resolve("state.json"), "{\"format\":1,\"epoch\":1}");
+                    Files.writeString(checkpoint.resolve("model.zip"), "torn");
+                    return List.of("train", "--resume", dir.resolve("out").toString());
+                }, "out: no complete checkpoint to resume from \\(.+; skipped epoch-0001: model.zip is not a readable model .+\\)"));
+    }
+
+    static List<String> conf(Path dir, String hocon) throws IOException {
+        Files.writeString(dir.resolve("run.conf"), hocon);
+        return train(dir, "--conf", dir.resolve("run.conf").toString());
+    }
+
+    static String localHost() throws IOException {
+        return java.net.InetAddress.getLocalHost().getHostName();
+    }
+
+    /** A lock file as a run of {@code pid} on {@code host} leaves it. */
+    static void lock(Path out, long pid, String host) throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("_LOCK"), "host=" + host + "\npid=" + pid + "\nstarted=2026-12-01T10\\:00\\:00Z\n");
+    }
+
+    @FunctionalInterface
+    interface FolderSetup {
+        void fill(Path folder) throws IOException;
+    }
+
+    static List<String> scoreFolder(Path dir, FolderSetup setup) throws IOException {
+        writeModel(dir.resolve("model.zip"), 784);
+        Path folder = Files.createDirectories(dir.resolve("images"));
+        setup.fill(folder);
+        return List.of("score", "--model", dir.resolve("model.zip").toString(), "--input", folder.toString(),
+                "--out", dir.resolve("scored").toString());
+    }
+
+    static void mkfifo(Path path) throws IOException {
+        try {
+            Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+            if (p.waitFor() != 0) {
+                throw new IOException("mkfifo " + path + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** A file this process cannot read: without permissions, or for root (whom permissions do not stop) one whose reads fail. */

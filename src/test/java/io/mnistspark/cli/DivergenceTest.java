@@ -69,4 +69,19 @@ class DivergenceTest {
         assertTrue(resumed.out().contains("1 of 1 epochs done"), resumed.out());
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
     }
+
+    /** Adam's steps keep the loss finite while the parameters run away: the same stop, for every updater. */
+    @Test
+    void adamThatRunsAwayStopsAsSgdDoes() throws IOException {
+        Path data = IdxFixtures.writeDataset(dir.resolve("data"), IdxFixtures.learnable(600, 28, 28, 1),
+                IdxFixtures.learnable(200, 28, 28, 2));
+        Path out = dir.resolve("adam");
+        Cli adam = Cli.run("train", "--data", data.toString(), "--out", out.toString(), "--epochs", "2",
+                "--set", "training.updater=adam", "--learning-rate", "1e30", "--set", "training.validation-size=100");
+        assertEquals(1, adam.code(), adam.toString());
+        assertTrue(adam.err().strip().matches("error: training diverged in epoch 1: a parameter has grown to [0-9.e+]+ "
+                + "\\(the limit is 1e\\+06\\) \\(try a smaller training.learning-rate than 1.0E30\\); no checkpoint was written"),
+                adam.err());
+        assertFalse(Files.exists(out), "nothing left behind");
+    }
 }

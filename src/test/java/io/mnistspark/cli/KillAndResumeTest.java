@@ -70,7 +70,7 @@ class KillAndResumeTest {
     }
 
     /** {@code io.mnistspark.cli.Main ARGS} in a JVM of its own, with this JVM's classpath and module flags. */
-    private static Process childJvm(List<String> args, Path log) throws IOException {
+    static Process childJvm(List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");

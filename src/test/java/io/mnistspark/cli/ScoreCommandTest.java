@@ -185,4 +185,33 @@ class ScoreCommandTest {
         assertEquals(2, folderLabels.code(), folderLabels.toString());
         assertFalse(Files.exists(out));
     }
+
+    /** Every file is scored or listed in rejected/; names with colons, spaces, %, # and unicode are scored. */
+    @Test
+    void everyFileIsScoredOrRejectedWhateverItsNameOrKind() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("odd names"));
+        List<String> names = List.of("a:b.png", "with space.png", "100%.png", "#7.png", "zifferß-数字.png", ".hidden.png");
+        for (int i = 0; i < names.size(); i++) {
+            writeImage(folder.resolve(names.get(i)), IdxFixtures.greyImage(test, i), "png");
+        }
+        Files.write(folder.resolve("empty.png"), new byte[0]);
+        BadInputTest.mkfifo(folder.resolve("fifo.png"));
+        Files.createSymbolicLink(folder.resolve("device.png"), Path.of("/dev/zero"));
+        Files.createSymbolicLink(folder.resolve("broken.png"), folder.resolve("nowhere"));
+        Path out = dir.resolve("scored-odd");
+        Cli score = Cli.run("score", "--model", model.toString(), "--input", folder.toString(), "--out", out.toString(),
+                "--format", "csv");
+        assertEquals(0, score.code(), score.toString());
+        assertTrue(score.out().startsWith("Scored 6 images, rejected 4 (listed in rejected/)"), score.out());
+        List<Row> predictions = spark().read().option("header", "true").csv(out.resolve("predictions").toString()).collectAsList();
+        assertEquals(Set.copyOf(names), predictions.stream()
+                .map(r -> r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1)).collect(Collectors.toSet()));
+        Map<String, String> reasons = spark().read().option("header", "true").csv(out.resolve("rejected").toString())
+                .collectAsList().stream().collect(Collectors.toMap(
+                        r -> r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1), r -> r.getString(1)));
+        assertEquals(Map.of("empty.png", "empty file (0 bytes)",
+                "fifo.png", "not a regular file (a FIFO, socket or device)",
+                "device.png", "not a regular file (a FIFO, socket or device)",
+                "broken.png", "broken symbolic link"), reasons);
+    }
 }

@@ -28,7 +28,7 @@ class DatasetFetcherTest {
     }
 
     private static DatasetFetcher.ExpectedFile expected(String name, byte[] content) throws NoSuchAlgorithmException {
-        return new DatasetFetcher.ExpectedFile(name, hex("MD5", content), hex("SHA-256", content));
+        return new DatasetFetcher.ExpectedFile(name, content.length, hex("MD5", content), hex("SHA-256", content));
     }
 
     @Test
@@ -82,5 +82,48 @@ class DatasetFetcherTest {
                 new Path(dir.resolve("new").toUri()), List.of(expected("x.gz", good)), new Configuration())).getMessage();
         assertTrue(message.contains("http://127.0.0.1:1/x.gz: ConnectException"), message);
         assertFalse(Files.exists(dir.resolve("new")), "a destination the fetch created is removed when it fails");
+    }
+
+    private static final DatasetFetcher.Timeouts FAST = new DatasetFetcher.Timeouts(java.time.Duration.ofSeconds(5),
+            java.time.Duration.ofMillis(700), java.time.Duration.ofSeconds(3));
+
+    /** A mirror that never stops sending is cut off just past the size the checksum table gives; the next one is used. */
+    @Test
+    void anEndlessMirrorIsCutOffAtTheExpectedSizeAndTheNextMirrorDelivers() throws Exception {
+        byte[] good = IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 3, new byte[]{1, 2, 3}));
+        List<String> log = new ArrayList<>();
+        try (LoopbackServer endless = new LoopbackServer().serveEndless("l.gz", 1L << 30);
+             LoopbackServer fine = new LoopbackServer().serve("l.gz", good)) {
+            long start = System.nanoTime();
+            new DatasetFetcher(List.of(endless.base(), fine.base()), log::add, FAST)
+                    .fetch(new Path(dir.toUri()), List.of(expected("l.gz", good)), new Configuration());
+            assertTrue(System.nanoTime() - start < 3e9, "stopped at once, not after a gigabyte");
+            assertArrayEquals(good, Files.readAllBytes(dir.resolve("l.gz")));
+            assertTrue(log.get(0).contains("failed from " + endless.base() + "l.gz: sent more than the " + good.length
+                    + " bytes the file has; stopped reading"), log.toString());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("l.gz"), files.map(p -> p.getFileName().toString()).toList(), "no partial file left");
+        }
+    }
+
+    /** A mirror that stops sending fails the idle-read timeout; one that trickles fails the deadline for the file. */
+    @Test
+    void stalledAndTricklingMirrorsTimeOutAndLeaveNothing() throws Exception {
+        byte[] good = "the real file, some bytes long".getBytes();
+        try (LoopbackServer stalled = new LoopbackServer().serveTrickle("x.gz", 5_000, 2);
+             LoopbackServer trickling = new LoopbackServer().serveTrickle("x.gz", 100, 10_000)) {
+            DatasetFetcher fetcher = new DatasetFetcher(List.of(stalled.base(), trickling.base()), line -> { }, FAST);
+            long start = System.nanoTime();
+            String message = assertThrows(DatasetFetcher.FetchFailedException.class, () -> fetcher.fetch(
+                    new Path(dir.resolve("new").toUri()), List.of(new DatasetFetcher.ExpectedFile("x.gz", 1 << 20,
+                            hex("MD5", good), hex("SHA-256", good))), new Configuration())).getMessage();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(message.contains(stalled.base() + "x.gz: no byte for 0.7 s (idle-read timeout)"), message);
+            assertTrue(message.matches(".*" + trickling.base() + "x.gz: not complete within 3 s \\(the deadline for a file; "
+                    + "\\d+ bytes received\\).*"), message);
+            assertTrue(seconds < 8, "both given up within their limits: " + seconds + " s");
+        }
+        assertFalse(Files.exists(dir.resolve("new")), "no partial file, no directory");
     }
 }
