@@ -40,17 +40,19 @@ public final class SparkRuntime implements AutoCloseable {
                 + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
         // Executor heartbeats carry the fitted-example counts of running tasks to the progress line (10 s by default).
         conf.setIfMissing("spark.executor.heartbeatInterval", HEARTBEAT_INTERVAL);
+        if (!verbose) {
+            // Before the context starts. A task that finds bad input (a label out of range deep inside a file)
+            // fails its job: the command prints the task's one-line message; the executor's stack trace and the
+            // scheduler's retries are noise in local mode, where executors log to this console (on a cluster they
+            // go to the executors' logs). So is the local executor's first heartbeat when it comes before the
+            // scheduler is registered (likelier with the 1 s interval): Spark drops it and the next one arrives.
+            for (String logger : new String[]{"org.apache.spark.executor.Executor",
+                    "org.apache.spark.scheduler.TaskSetManager", "org.apache.spark.rpc.netty.Inbox"}) {
+                org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.OFF);
+            }
+        }
         SparkContext sc = SparkContext.getOrCreate(conf);
         sc.setLogLevel(verbose ? "INFO" : "WARN");
-        if (!verbose) {
-            // a task that finds bad input (a label out of range deep inside a file) fails its job: the command
-            // prints the task's one-line message; the executor's stack trace and the scheduler's retries are noise
-            // in local mode, where executors log to this console (on a cluster they go to the executors' logs)
-            org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.executor.Executor",
-                    org.apache.logging.log4j.Level.OFF);
-            org.apache.logging.log4j.core.config.Configurator.setLevel("org.apache.spark.scheduler.TaskSetManager",
-                    org.apache.logging.log4j.Level.OFF);
-        }
         return new SparkRuntime(JavaSparkContext.fromSparkContext(sc), !existed);
     }
 

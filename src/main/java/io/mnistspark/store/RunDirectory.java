@@ -26,6 +26,7 @@ public final class RunDirectory {
     private final Path root;
     private final Path staging;
     private final boolean created;
+    private final java.util.Set<Path> published = new java.util.LinkedHashSet<>();
     private final RunLock lock;
 
     private RunDirectory(FileSystem fs, Path root, boolean created, RunLock lock) {
@@ -174,8 +175,9 @@ public final class RunDirectory {
      * it, then renamed over it): a reader sees the old content or the new, never half of it. For files that
      * are shown while the run goes on (the live report).
      */
-    public void publish(String name, byte[] content) {
+    public synchronized void publish(String name, byte[] content) {
         Path target = new Path(root, name);
+        published.add(target);
         Path temporary = new Path(staging, "publish-" + name.replace('/', '-'));
         try {
             try (OutputStream out = fs.create(temporary, true)) {
@@ -186,6 +188,26 @@ public final class RunDirectory {
         } catch (IOException | org.apache.hadoop.fs.FSError e) {
             throw writeFailed(target, e);
         }
+    }
+
+    /**
+     * A run that does not complete leaves no partial output: what it published while running (the live report)
+     * goes with it, and so do the directories that only held those files.
+     */
+    private void deletePublished() throws IOException {
+        java.util.Set<Path> parents = new java.util.LinkedHashSet<>();
+        for (Path file : published) {
+            fs.delete(file, false);
+            if (!file.getParent().equals(root)) {
+                parents.add(file.getParent());
+            }
+        }
+        for (Path parent : parents) {
+            if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
+                fs.delete(parent, false);
+            }
+        }
+        published.clear();
     }
 
     /** Renames {@code from} to {@code target}; an existing file is replaced atomically where the file system can. */
@@ -236,6 +258,7 @@ public final class RunDirectory {
         }
         try {
             fs.delete(staging, true);
+            deletePublished();
             lock.release();
             if (created && fs.exists(root) && fs.listStatus(root).length == 0) {
                 fs.delete(root, false);
