@@ -2,7 +2,6 @@ package io.mnistspark.bench;
 
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.EpochPlan;
-import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.LabeledImages;
 import io.mnistspark.data.LocalImages;
 import io.mnistspark.data.MnistDataset;
@@ -10,7 +9,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.dataset.DataSet;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,15 +28,7 @@ record LocalMnist(LabeledImages train, LabeledImages test, int classes) {
 
     /** The mini-batches one Spark worker fits in {@code epoch} (the product's own plan, on one worker). */
     static List<DataSet> epochBatches(LabeledImages images, RunConfig config, int epoch, int classes) {
-        List<LabeledImages> blocks = new ArrayList<>();
-        int[] counts = new int[(images.count() + ImageBlocks.BLOCK_IMAGES - 1) / ImageBlocks.BLOCK_IMAGES];
-        for (int b = 0; b < counts.length; b++) {
-            int from = b * ImageBlocks.BLOCK_IMAGES;
-            blocks.add(images.slice(from, Math.min(images.count(), from + ImageBlocks.BLOCK_IMAGES)));
-            counts[b] = blocks.get(b).count();
-        }
-        EpochPlan plan = EpochPlan.of("local", counts, config.training().seed(), epoch, 1, config.training().batchSize(),
-                config.spark().averagingFrequency(), config.training().shuffleWindow());
-        return plan.localBatches(blocks, 0, classes);
+        return EpochPlan.oneWorker(images, config.training().seed(), epoch, config.training().batchSize(),
+                config.spark().averagingFrequency(), config.training().shuffleWindow(), classes);
     }
 }

@@ -250,6 +250,23 @@ public final class EpochPlan implements Serializable {
         return out;
     }
 
+    /**
+     * The mini-batches of an epoch on one worker for images held in this JVM, cut into blocks as
+     * {@link ImageBlocks#of} does: what a one-worker Spark run fits (single-process references, tests).
+     */
+    public static List<DataSet> oneWorker(LabeledImages images, long seed, int epoch, int batchSize,
+                                          int averagingFrequency, int shuffleWindow, int classes) {
+        List<LabeledImages> blocks = new ArrayList<>();
+        int[] counts = new int[(images.count() + ImageBlocks.BLOCK_IMAGES - 1) / ImageBlocks.BLOCK_IMAGES];
+        for (int b = 0; b < counts.length; b++) {
+            int from = b * ImageBlocks.BLOCK_IMAGES;
+            blocks.add(images.slice(from, Math.min(images.count(), from + ImageBlocks.BLOCK_IMAGES)));
+            counts[b] = blocks.get(b).count();
+        }
+        return of("one-worker", counts, seed, epoch, 1, batchSize, averagingFrequency, shuffleWindow)
+                .localBatches(blocks, 0, classes);
+    }
+
     private static long mix(long seed, int epoch, int worker, int window) {
         long h = seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L;
         h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L + worker * 7_919L;

@@ -55,11 +55,7 @@ public final class FeatureFrames {
 
     /** Blocks as rows {@code index, [label], features}: each executor turns its blocks into rows. */
     public static Dataset<Row> fromBlocks(SparkSession spark, ImageBlocks blocks, boolean labelled) {
-        int[] counts = blocks.blockCounts();
-        long[] firsts = new long[counts.length];
-        for (int b = 1; b < counts.length; b++) {
-            firsts[b] = firsts[b - 1] + counts[b - 1];
-        }
+        long[] firsts = blocks.offsets();
         JavaRDD<Row> rows = blocks.rdd().mapPartitionsWithIndex((p, it) -> {
             List<Row> out = new ArrayList<>();
             long first = firsts[p];

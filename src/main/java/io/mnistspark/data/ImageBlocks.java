@@ -124,11 +124,7 @@ public final class ImageBlocks implements AutoCloseable {
     /** Blocks made elsewhere in this package (DataFrames): {@code rdd} has one block per partition. */
     static ImageBlocks ofBlocks(JavaRDD<LabeledImages> rdd, int[] counts, int rows, int columns, JavaRDD<?> cached,
                                 String origin) {
-        long[] firsts = new long[counts.length];
-        for (int b = 1; b < counts.length; b++) {
-            firsts[b] = firsts[b - 1] + counts[b - 1];
-        }
-        return new ImageBlocks(rdd, counts, firsts, rows, columns, null, cached, origin, origin);
+        return new ImageBlocks(rdd, counts, offsets(counts), rows, columns, null, cached, origin, origin);
     }
 
     private static String labelsOf(IdxPair pair) {
@@ -176,6 +172,19 @@ public final class ImageBlocks implements AutoCloseable {
     /** Images per block, in partition order. */
     public int[] blockCounts() {
         return counts.clone();
+    }
+
+    /** The index (within this set, from 0) of each block's first image, in partition order. */
+    public long[] offsets() {
+        return offsets(counts);
+    }
+
+    static long[] offsets(int[] counts) {
+        long[] offsets = new long[counts.length];
+        for (int b = 1; b < counts.length; b++) {
+            offsets[b] = offsets[b - 1] + counts[b - 1];
+        }
+        return offsets;
     }
 
     /** The blocks, one per partition. */

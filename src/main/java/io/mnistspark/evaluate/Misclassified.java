@@ -37,7 +37,7 @@ public record Misclassified(List<Example> examples, long total, long examined) i
                                      int batchSize) {
         Broadcast<byte[]> model = sc.broadcast(ModelStore.bytes(network));
         int classes = (int) network.getLayer(network.getnLayers() - 1).getParam("b").length();
-        long[] firsts = firstIndexes(images.blockCounts());
+        long[] firsts = images.offsets();
         try {
             List<Misclassified> parts = images.rdd().mapPartitionsWithIndex((p, blocks) -> {
                 MultiLayerNetwork net = ModelStore.restore(model.value(), "the report's model");
@@ -90,13 +90,5 @@ public record Misclassified(List<Example> examples, long total, long examined) i
             }
         }
         return new Misclassified(examples, total, images.count());
-    }
-
-    private static long[] firstIndexes(int[] counts) {
-        long[] firsts = new long[counts.length];
-        for (int b = 1; b < counts.length; b++) {
-            firsts[b] = firsts[b - 1] + counts[b - 1];
-        }
-        return firsts;
     }
 }

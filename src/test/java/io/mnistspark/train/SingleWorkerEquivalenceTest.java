@@ -172,15 +172,8 @@ class SingleWorkerEquivalenceTest {
 
     /** The mini-batches of one worker's epoch, computed on the driver with the executors' plan. */
     static List<DataSet> epochBatches(LabeledImages images, RunConfig config, int epoch) {
-        List<LabeledImages> blocks = new ArrayList<>();
-        int[] counts = new int[(images.count() + ImageBlocks.BLOCK_IMAGES - 1) / ImageBlocks.BLOCK_IMAGES];
-        for (int b = 0; b < counts.length; b++) {
-            int from = b * ImageBlocks.BLOCK_IMAGES;
-            blocks.add(images.slice(from, Math.min(images.count(), from + ImageBlocks.BLOCK_IMAGES)));
-            counts[b] = blocks.get(b).count();
-        }
-        return EpochPlan.of("reference", counts, config.training().seed(), epoch, 1, config.training().batchSize(),
-                config.spark().averagingFrequency(), config.training().shuffleWindow()).localBatches(blocks, 0, 10);
+        return EpochPlan.oneWorker(images, config.training().seed(), epoch, config.training().batchSize(),
+                config.spark().averagingFrequency(), config.training().shuffleWindow(), 10);
     }
 
     private static List<Integer> labels(List<DataSet> batches) {
