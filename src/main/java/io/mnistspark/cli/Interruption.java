@@ -46,8 +46,11 @@ final class Interruption {
         synchronized (Checkpoints.WRITING) { // a checkpoint under way completes; none starts after it
             err.println("error: " + line());
             err.flush();
-            // the failures Spark logs while its shutdown stops the jobs under way are no news after this line
+            // the failures Spark logs, or its threads print, while its shutdown stops the jobs under way are
+            // no news after this line
             silenceLogging();
+            Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> { });
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
             RunDirectory directory = run;
             if (directory != null) {
                 try {

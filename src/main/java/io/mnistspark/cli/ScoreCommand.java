@@ -44,8 +44,6 @@ import static org.apache.spark.sql.functions.col;
 final class ScoreCommand implements Callable<Integer> {
     enum Format { parquet, csv }
 
-    private static final String OPEN_COST = "spark.sql.files.openCostInBytes";
-
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.zip written by train (any Hadoop URI).")
     String model;
 
@@ -103,11 +101,6 @@ final class ScoreCommand implements Callable<Integer> {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Configuration hadoop = sc.hadoopConfiguration();
-            if (!sc.getConf().contains(OPEN_COST)) {
-                // Spark counts 4 MB per file when packing files into tasks: one task per 32 digit images of a
-                // few hundred bytes. Counting 8 KB packs thousands of small images into each task.
-                session.conf().set(OPEN_COST, "8192");
-            }
             long start = System.nanoTime();
             RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
                     line -> TrainCommand.warn(spec.commandLine().getErr(), line));
