@@ -91,7 +91,9 @@ public record IdxHeader(String path, boolean images, int count, int rows, int co
                             + " is not a valid image size");
                 }
             }
-            header = new IdxHeader(path.toString(), images, count, rows, columns, gzip);
+            // qualified (scheme and absolute path): executors resolve it, not the driver's working directory
+            header = new IdxHeader(path.getFileSystem(hadoop).makeQualified(path).toString(), images, count, rows,
+                    columns, gzip);
         } catch (IOException e) {
             throw unreadable(path, e);
         } catch (FSError e) {

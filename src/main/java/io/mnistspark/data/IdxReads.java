@@ -46,6 +46,8 @@ final class IdxReads {
         Path path = new Path(file.path());
         try {
             TaskFiles.readFully(file.path(), position, into, hadoop);
+        } catch (java.io.FileNotFoundException e) {
+            throw missingHere(file.path(), e);
         } catch (EOFException e) {
             throw new InvalidInputException(path + ": truncated: the file ends before byte " + (position + into.length)
                     + " (it changed after its header was read, or the header's count is wrong)", e);
@@ -64,6 +66,10 @@ final class IdxReads {
      */
     static Iterator<Tuple2<Integer, LabeledImages>> streamedBlocks(IdxPair pair, long[] starts, long[] ends,
                                                                      int blockImages, Configuration hadoop) {
+        requireHere(pair.images().path(), hadoop);
+        if (pair.labelled()) {
+            requireHere(pair.labels().path(), hadoop);
+        }
         DataInputStream images = IdxHeader.open(new Path(pair.images().path()), hadoop);
         DataInputStream labels = pair.labelled() ? IdxHeader.open(new Path(pair.labels().path()), hadoop) : null;
         List<long[]> blocks = new ArrayList<>(); // {first image, count, block number}
@@ -146,6 +152,33 @@ final class IdxReads {
                 }
             }
         };
+    }
+
+    /**
+     * The driver read this file's header, so a file missing here means this executor does not see the driver's
+     * file system (a local path on a cluster).
+     */
+    static InvalidInputException missingHere(String path, Exception cause) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "this executor";
+        }
+        return new InvalidInputException(path + ": not found on the executor on " + host + " (the driver read it):"
+                + " every executor must reach the data; mount it at the same path on every node, or put it on"
+                + " HDFS or S3", cause);
+    }
+
+    private static void requireHere(String path, Configuration hadoop) {
+        try {
+            Path p = new Path(path);
+            if (!p.getFileSystem(hadoop).exists(p)) {
+                throw missingHere(path, null);
+            }
+        } catch (IOException e) {
+            throw IdxHeader.unreadable(new Path(path), e);
+        }
     }
 
     private static void fill(DataInputStream in, IdxHeader file, byte[] into, long bodyOffset) {

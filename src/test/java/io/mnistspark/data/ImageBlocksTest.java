@@ -96,6 +96,25 @@ class ImageBlocksTest {
         assertEquals(1, histogram[10], "without a class limit label 10 is one more class");
     }
 
+    @Test
+    void pathsAreQualifiedForTheExecutorsAndAFileTheyCannotSeeIsNamedWithWhatToDo() throws IOException {
+        JavaSparkContext sc = TestSpark.context();
+        java.nio.file.Path data = IdxFixtures.writeRawDataset(dir.resolve("gone"), IMAGES, IMAGES);
+        IdxPair pair = IdxPair.read(new Path(data.resolve("train-images-idx3-ubyte").toString()),
+                new Path(data.resolve("train-labels-idx1-ubyte").toString()), HADOOP);
+        assertTrue(pair.images().path().startsWith("file:/"), "qualified: " + pair.images().path());
+        // the driver has read the headers; the executors then do not find the files (as on a cluster where
+        // --data is a path local to the driver's machine)
+        Files.delete(data.resolve("train-labels-idx1-ubyte"));
+        ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{3500}).get(0);
+        Exception failure = assertThrows(Exception.class, () -> blocks.labelCounts(sc, 0, ""));
+        InvalidInputException cause = userCause(failure);
+        assertNotNull(cause, failure.toString());
+        assertTrue(cause.getMessage().contains("train-labels-idx1-ubyte: not found on the executor on ")
+                && cause.getMessage().endsWith("every executor must reach the data; mount it at the same path on every"
+                + " node, or put it on HDFS or S3"), cause.getMessage());
+    }
+
     private static InvalidInputException userCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof InvalidInputException e) {
