@@ -221,7 +221,9 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     private void write(Dataset<Row> frame, Path path) {
-        frame.write().format(format.name()).option("header", "true").save(path.toString());
+        // probabilities are all different: a Parquet dictionary of them is built and then dropped, for nothing
+        frame.write().format(format.name()).option("header", "true").option("parquet.enable.dictionary", "false")
+                .save(path.toString());
     }
 
     /** The files of a directory --input, null for a file. */

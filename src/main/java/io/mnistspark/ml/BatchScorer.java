@@ -2,11 +2,11 @@ package io.mnistspark.ml;
 
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
-import java.util.Arrays;
 
 /**
  * The per-partition scoring of a {@link DenseNetClassificationModel}, on an executor: a batch of inputs (row by
@@ -52,8 +52,9 @@ public final class BatchScorer implements Serializable {
     /** The network's outputs for {@code n} rows; {@code network} is given back to the pool. */
     static double[][] outputs(MultiLayerNetwork network, String poolKey, float[] inputs, int n, int numFeatures) {
         try {
-            float[] exact = inputs.length == n * numFeatures ? inputs : Arrays.copyOf(inputs, n * numFeatures);
-            INDArray input = Nd4j.create(exact, new long[]{n, numFeatures}, 'c');
+            // one bulk copy into native memory (Nd4j.create(float[]) copies value by value)
+            INDArray input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numFeatures}, 'c');
+            input.data().asNioFloat().put(inputs, 0, n * numFeatures);
             INDArray output = network.output(input, false);
             double[][] result = output.toDoubleMatrix();
             input.close();
