@@ -127,7 +127,7 @@ final class ScoreCommand implements Callable<Integer> {
             RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
                     line -> TrainCommand.warn(spec.commandLine().getErr(), line));
             Interruption.watch(run);
-            Dataset<Row> cached = null;
+            JavaRDD<Row> filesScored = null;
             ImageBlocks blocks = null;
             try {
                 LongAccumulator done = sc.sc().longAccumulator("images scored");
@@ -138,14 +138,16 @@ final class ScoreCommand implements Callable<Integer> {
                 if (folder) {
                     int side = squareSide(classifier.numFeatures());
                     total = listing.size();
-                    JavaRDD<Row> rows = PredictionRows.ofFiles(
-                            ImageFolder.decode(sc, listing, hadoop, side, side, invert), scorer, batchSize, done);
-                    // the scored and the rejected files come out of one pass: kept on the executors' disks
-                    // (a hundred bytes a file) for the two outputs and their counts, never in memory
-                    cached = session.createDataFrame(rows, PredictionRows.schema("path", false, classes, true))
-                            .persist(StorageLevel.DISK_ONLY());
-                    predictions = cached.filter(col("error").isNull()).drop("error");
-                    rejected = cached.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
+                    // the scored and the rejected files come out of one pass, kept on the executors' local
+                    // disks (a hundred bytes a file, never in memory) for the two outputs and their counts;
+                    // persisted as an RDD, so that writing the predictions is the pass (a cached Dataset would
+                    // first be materialised by a job of its own)
+                    filesScored = PredictionRows.ofFiles(ImageFolder.decode(sc, listing, hadoop, side, side, invert),
+                            scorer, batchSize, done).persist(StorageLevel.DISK_ONLY());
+                    Dataset<Row> all = session.createDataFrame(filesScored,
+                            PredictionRows.schema("path", false, classes, true));
+                    predictions = all.filter(col("error").isNull()).drop("error");
+                    rejected = all.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
                 } else {
                     blocks = idxBlocks(sc, inputPath, classifier.numFeatures(), classes);
                     total = blocks.count();
@@ -160,8 +162,12 @@ final class ScoreCommand implements Callable<Integer> {
                     write(predictions, run.staged("predictions"));
                 }
                 write(rejected.coalesce(1), run.staged("rejected"));
-                long scored = folder ? predictions.count() : total;
-                long rejectedCount = folder ? rejected.count() : 0;
+                long rejectedCount = 0;
+                if (folder) {
+                    int error = PredictionRows.schema("path", false, classes, true).length() - 1;
+                    rejectedCount = filesScored.filter(row -> !row.isNullAt(error)).count();
+                }
+                long scored = total - rejectedCount; // every image is scored or rejected, or the job fails
                 EvaluationResult metrics = labels == null ? null
                         : Predictions.evaluate(written(session, run.staged("predictions"), predictions.schema()), classes);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -187,8 +193,8 @@ final class ScoreCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 Interruption.done();
-                if (cached != null) {
-                    cached.unpersist(false);
+                if (filesScored != null) {
+                    filesScored.unpersist(false);
                 }
                 if (blocks != null) {
                     blocks.close(); // a gzip file's blocks are cached

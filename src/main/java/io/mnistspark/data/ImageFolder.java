@@ -142,12 +142,13 @@ public final class ImageFolder {
 
     /**
      * Every listed file, read and decoded into {@code rows x columns} inputs by the executors in path order,
-     * about {@value #FILES_PER_TASK} files a task; rejected entries keep their reason and are not read.
+     * at most {@value #FILES_PER_TASK} files a task and whole waves of tasks (a multiple of the cores); rejected entries keep their reason and are not read.
      */
     public static JavaRDD<Decoded> decode(JavaSparkContext sc, List<Entry> entries, Configuration hadoop, int rows,
                                           int columns, boolean invert) {
-        int slices = Math.max(1, Math.min(entries.size(), Math.max(sc.defaultParallelism(),
-                (entries.size() + FILES_PER_TASK - 1) / FILES_PER_TASK)));
+        int cores = Math.max(1, sc.defaultParallelism());
+        int waves = Math.max(1, (entries.size() + FILES_PER_TASK * cores - 1) / (FILES_PER_TASK * cores));
+        int slices = Math.max(1, Math.min(entries.size(), waves * cores)); // every core busy to the last wave
         return sc.parallelize(entries, slices)
                 .mapPartitions(new Decode(rows, columns, invert, new SerializableConfiguration(hadoop)));
     }

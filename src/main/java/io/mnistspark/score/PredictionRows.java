@@ -68,7 +68,7 @@ public final class PredictionRows {
 
     /**
      * The images of IDX blocks, in index order: {@code index, [label], prediction, probability, p0..}. Blocks are
-     * grouped into tasks of about {@value #IMAGES_PER_TASK} images (at least one task per core).
+     * grouped into tasks of at most about {@value #IMAGES_PER_TASK} images, a multiple of the cores.
      */
     public static JavaRDD<Row> ofBlocks(ImageBlocks blocks, BatchScorer scorer, int batchSize, boolean labelled,
                                         LongAccumulator scored) {
@@ -77,9 +77,9 @@ public final class PredictionRows {
         for (int b = 1; b < counts.length; b++) {
             firsts[b] = firsts[b - 1] + counts[b - 1];
         }
-        int cores = blocks.rdd().context().defaultParallelism();
-        int tasks = (int) Math.max(1, Math.min(counts.length,
-                Math.max(cores, (blocks.count() + IMAGES_PER_TASK - 1) / IMAGES_PER_TASK)));
+        int cores = Math.max(1, blocks.rdd().context().defaultParallelism());
+        long waves = Math.max(1, (blocks.count() + (long) IMAGES_PER_TASK * cores - 1) / ((long) IMAGES_PER_TASK * cores));
+        int tasks = (int) Math.max(1, Math.min(counts.length, waves * cores)); // whole waves: no core idles at the end
         // coalescing keeps neighbouring blocks together and in order (the blocks have no preferred hosts)
         JavaRDD<Numbered> numbered = blocks.rdd().mapPartitionsWithIndex((p, it) -> new Iterator<Numbered>() {
             private long first = firsts[p];
