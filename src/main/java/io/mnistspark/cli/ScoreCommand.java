@@ -6,7 +6,9 @@ import io.mnistspark.data.IdxPair;
 import io.mnistspark.data.ImageBlocks;
 import io.mnistspark.data.ImageFolder;
 import io.mnistspark.evaluate.EvaluationResult;
+import io.mnistspark.ml.BatchScorer;
 import io.mnistspark.ml.DenseNetClassificationModel;
+import io.mnistspark.score.PredictionRows;
 import io.mnistspark.score.Predictions;
 import io.mnistspark.score.ScoreSummary;
 import io.mnistspark.store.JsonFormat;
@@ -16,19 +18,22 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -36,8 +41,10 @@ import java.util.concurrent.Callable;
 import static org.apache.spark.sql.functions.col;
 
 /**
- * {@code score}: labels an IDX images file or a folder of image files with a trained model, through the
- * Spark ML model ({@link DenseNetClassificationModel#transform}), and writes the predictions.
+ * {@code score}: labels an IDX images file or a folder of image files with a trained model and writes the
+ * predictions. The executors read the IDX blocks or the files themselves and hand their pixels to the model's
+ * per-partition scorer ({@link DenseNetClassificationModel#batchScorer}, the code its {@code transform} runs):
+ * the same predictions as {@code transform}, without a DataFrame of 784-value vectors in between.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Label an IDX images file or a folder of PNG/JPEG/BMP/GIF images with a trained model.")
@@ -70,6 +77,14 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Images per network call on the executors (default 1000).")
     int batchSize;
 
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Score only the first N images of an IDX file, or the first N files of a folder in path order (a quick look).")
+    Long limit;
+
+    @Option(names = "--progress-interval-ms", hidden = true, defaultValue = "0",
+            description = "Milliseconds between progress lines (default: 500 on a terminal, 10000 in logs).")
+    long progressIntervalMillis;
+
     @Option(names = "--overwrite", description = "Replace an existing --out directory (its files stay until the new ones are complete).")
     boolean overwrite;
 
@@ -86,6 +101,9 @@ final class ScoreCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
         }
+        if (limit != null && limit < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--limit must be >= 1");
+        }
         // the model and the input are checked before Spark starts, with the Hadoop settings Spark would use
         Configuration preflight = SparkHadoopUtil.get().newConfiguration(new SparkConf());
         DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(new Path(model), preflight)
@@ -97,6 +115,10 @@ final class ScoreCommand implements Callable<Integer> {
             throw new InvalidInputException("--labels " + labels + ": labels apply to an IDX images --input, but "
                     + input + " is a directory");
         }
+        if (folder && limit != null && limit < listing.size()) {
+            listing = List.copyOf(listing.subList(0, limit.intValue()));
+        }
+        int classes = classifier.numClasses();
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
@@ -105,33 +127,49 @@ final class ScoreCommand implements Callable<Integer> {
             RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
                     line -> TrainCommand.warn(spec.commandLine().getErr(), line));
             Interruption.watch(run);
-            List<Dataset<Row>> cached = new ArrayList<>();
+            JavaRDD<Row> filesScored = null;
+            ImageBlocks blocks = null;
             try {
-                Dataset<Row> features;
+                LongAccumulator done = sc.sc().longAccumulator("images scored");
+                BatchScorer scorer = classifier.batchScorer(sc);
+                Dataset<Row> predictions;
                 Dataset<Row> rejected;
-                String id;
+                long total;
                 if (folder) {
                     int side = squareSide(classifier.numFeatures());
-                    Dataset<Row> decoded = ImageFolder.decode(session, listing, hadoop, side, side, invert)
-                            .persist(StorageLevel.MEMORY_AND_DISK());
-                    cached.add(decoded);
-                    features = decoded.filter(col("error").isNull()).select("path", FeatureFrames.FEATURES);
-                    rejected = decoded.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
-                    id = "path";
+                    total = listing.size();
+                    // the scored and the rejected files come out of one pass, kept on the executors' local
+                    // disks (a hundred bytes a file, never in memory) for the two outputs and their counts;
+                    // persisted as an RDD, so that writing the predictions is the pass (a cached Dataset would
+                    // first be materialised by a job of its own)
+                    filesScored = PredictionRows.ofFiles(ImageFolder.decode(sc, listing, hadoop, side, side, invert),
+                            scorer, batchSize, done).persist(StorageLevel.DISK_ONLY());
+                    Dataset<Row> all = session.createDataFrame(filesScored,
+                            PredictionRows.schema("path", false, classes, true));
+                    predictions = all.filter(col("error").isNull()).drop("error");
+                    rejected = all.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
                 } else {
-                    features = idxFeatures(session, inputPath, classifier.numFeatures(), classifier.numClasses(), hadoop);
-                    rejected = session.createDataFrame(List.of(), FeatureFrames.decodedSchema())
-                            .select(col("path"), col("error").as("reason"));
-                    id = FeatureFrames.INDEX;
+                    blocks = idxBlocks(sc, inputPath, classifier.numFeatures(), classes);
+                    total = blocks.count();
+                    predictions = session.createDataFrame(
+                            PredictionRows.ofBlocks(blocks, scorer, batchSize, labels != null, done),
+                            PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes, false));
+                    rejected = session.createDataFrame(List.of(), DataTypes.createStructType(List.of(
+                            DataTypes.createStructField("path", DataTypes.StringType, false),
+                            DataTypes.createStructField("reason", DataTypes.StringType, false))));
                 }
-                Dataset<Row> predictions = Predictions.flatten(classifier.transform(features), id, labels != null,
-                        classifier.numClasses()).persist(StorageLevel.MEMORY_AND_DISK());
-                cached.add(predictions);
-                write(predictions, run.staged("predictions"));
+                try (ScoreProgress progress = ScoreProgress.follow(sc.sc(), done, total, console, progressIntervalMillis)) {
+                    write(predictions, run.staged("predictions"));
+                }
                 write(rejected.coalesce(1), run.staged("rejected"));
-                long scored = predictions.count();
-                long rejectedCount = rejected.count();
-                EvaluationResult metrics = labels == null ? null : Predictions.evaluate(predictions, classifier.numClasses());
+                long rejectedCount = 0;
+                if (folder) {
+                    int error = PredictionRows.schema("path", false, classes, true).length() - 1;
+                    rejectedCount = filesScored.filter(row -> !row.isNullAt(error)).count();
+                }
+                long scored = total - rejectedCount; // every image is scored or rejected, or the job fails
+                EvaluationResult metrics = labels == null ? null
+                        : Predictions.evaluate(written(session, run.staged("predictions"), predictions.schema()), classes);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double perSecond = (scored + rejectedCount) / seconds;
                 List<Path> inputs = labels == null ? List.of(inputPath) : List.of(inputPath, new Path(labels));
@@ -155,28 +193,43 @@ final class ScoreCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 Interruption.done();
-                cached.forEach(frame -> frame.unpersist(false));
+                if (filesScored != null) {
+                    filesScored.unpersist(false);
+                }
+                if (blocks != null) {
+                    blocks.close(); // a gzip file's blocks are cached
+                }
             }
         }
     }
 
-    /** The IDX input as rows, read by the executors; labels outside the model's classes fail there. */
-    private Dataset<Row> idxFeatures(SparkSession session, Path path, int modelInputs, int classes, Configuration hadoop) {
-        IdxPair pair = IdxPair.read(path, labels == null ? null : new Path(labels), hadoop);
+    /**
+     * The IDX input (its first --limit images) as blocks read by the executors; labels outside the model's
+     * classes fail there.
+     */
+    private ImageBlocks idxBlocks(JavaSparkContext sc, Path path, int modelInputs, int classes) {
+        IdxPair pair = IdxPair.read(path, labels == null ? null : new Path(labels), sc.hadoopConfiguration());
         if (pair.pixelsPerImage() != modelInputs) {
             throw new InvalidInputException(path + ": images of " + pair.rows() + "x" + pair.columns()
                     + " have " + pair.pixelsPerImage() + " pixels, but the model " + model + " takes " + modelInputs + " inputs");
         }
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
-        ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{pair.count()}).get(0);
+        long end = limit == null ? pair.count() : Math.min(limit, pair.count());
+        ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{end}).get(0);
         if (pair.labelled()) {
             blocks.labelCounts(sc, classes, "the model " + model + " predicts " + classes + " classes");
         }
-        return FeatureFrames.fromBlocks(session, blocks, pair.labelled());
+        return blocks;
+    }
+
+    /** The predictions as written (for the metrics of --labels: no second scoring pass). */
+    private Dataset<Row> written(SparkSession session, Path path, StructType schema) {
+        return session.read().format(format.name()).option("header", "true").schema(schema).load(path.toString());
     }
 
     private void write(Dataset<Row> frame, Path path) {
-        frame.write().format(format.name()).option("header", "true").save(path.toString());
+        // probabilities are all different: a Parquet dictionary of them is built and then dropped, for nothing
+        frame.write().format(format.name()).option("header", "true").option("parquet.enable.dictionary", "false")
+                .save(path.toString());
     }
 
     /** The files of a directory --input, null for a file. */

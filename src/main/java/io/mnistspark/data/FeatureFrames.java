@@ -94,12 +94,4 @@ public final class FeatureFrames {
                     : RowFactory.create(first + i, features));
         }
     }
-
-    /** Columns of a decoded image folder: {@code path}, {@code features} (null when rejected), {@code error}. */
-    public static StructType decodedSchema() {
-        return DataTypes.createStructType(List.of(
-                DataTypes.createStructField("path", DataTypes.StringType, false),
-                DataTypes.createStructField(FEATURES, SQLDataTypes.VectorType(), true),
-                DataTypes.createStructField("error", DataTypes.StringType, true)));
-    }
 }

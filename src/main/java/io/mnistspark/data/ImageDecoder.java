@@ -25,7 +25,8 @@ import javax.imageio.stream.ImageInputStream;
  *       centred on a black background;</li>
  *   <li>values are grey levels / 255, in [0, 1], row by row.</li>
  * </ol>
- * Runs on the executors; pure Java (javax.imageio), no native code.
+ * Runs on the executors; pure Java (javax.imageio; 8-bit greyscale PNGs, the usual digit files, by
+ * {@link GreyPng} with the same result), no native code.
  */
 public final class ImageDecoder {
     static {
@@ -48,6 +49,16 @@ public final class ImageDecoder {
     public static Decoded decode(byte[] content, int rows, int columns, boolean invert) {
         if (content.length == 0) {
             return new Decoded(null, "empty file");
+        }
+        GreyPng.Grey png = GreyPng.decode(content);
+        if (png != null) {
+            byte[] levels = png.levels();
+            double[] grey = new double[levels.length];
+            for (int i = 0; i < levels.length; i++) {
+                double g = (levels[i] & 0xFF) / 255.0; // as grey() computes it from ImageIO's raster
+                grey[i] = invert ? 1.0 - g : g;
+            }
+            return new Decoded(fit(grey, png.width(), png.height(), rows, columns), null);
         }
         BufferedImage image;
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {

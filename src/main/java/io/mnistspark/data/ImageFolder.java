@@ -10,11 +10,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.util.SerializableConfiguration;
-import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,8 +24,8 @@ import java.util.List;
 
 /**
  * A directory (any Hadoop URI, searched recursively) of image files: listed on the driver, read and decoded by
- * {@link ImageDecoder} on the executors, one row per file: {@code path}, {@code features} and {@code error}
- * (why the file is not a usable image; then features is null). Every file under the directory gets a row:
+ * {@link ImageDecoder} on the executors, one {@link Decoded} per file: its path and its pixels, or why it is not
+ * a usable image. Every file under the directory gets a row:
  * empty files, FIFOs, devices, broken links and files too large are rejected with their reason unread, and
  * names of any kind (colons, spaces, {@code %}, {@code #}, unicode) are read like any other.
  */
@@ -141,22 +136,24 @@ public final class ImageFolder {
         return entries;
     }
 
-    /** Decodes every listed file into {@code rows x columns} inputs; rejected entries keep their reason. */
-    public static Dataset<Row> decode(SparkSession spark, List<Entry> entries, Configuration hadoop, int rows,
-                                      int columns, boolean invert) {
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        List<Entry> readable = entries.stream().filter(e -> e.rejection() == null).toList();
-        List<Row> rejected = entries.stream().filter(e -> e.rejection() != null)
-                .map(e -> RowFactory.create(e.path(), null, e.rejection())).toList();
-        int slices = Math.max(1, Math.min(readable.size(), Math.max(sc.defaultParallelism(),
-                readable.size() / FILES_PER_TASK)));
-        JavaRDD<Row> decoded = sc.parallelize(readable, slices)
-                .mapPartitions(new Decode(rows, columns, invert, new SerializableConfiguration(hadoop)));
-        return spark.createDataFrame(decoded, FeatureFrames.decodedSchema())
-                .union(spark.createDataFrame(rejected, FeatureFrames.decodedSchema()));
+    /** A file decoded by an executor: its grey levels in [0, 1], row by row, or why it is not a usable image. */
+    public record Decoded(String path, double[] pixels, String error) implements java.io.Serializable {
     }
 
-    private static final class Decode implements FlatMapFunction<Iterator<Entry>, Row> {
+    /**
+     * Every listed file, read and decoded into {@code rows x columns} inputs by the executors in path order,
+     * at most {@value #FILES_PER_TASK} files a task and whole waves of tasks (a multiple of the cores); rejected entries keep their reason and are not read.
+     */
+    public static JavaRDD<Decoded> decode(JavaSparkContext sc, List<Entry> entries, Configuration hadoop, int rows,
+                                          int columns, boolean invert) {
+        int cores = Math.max(1, sc.defaultParallelism());
+        int waves = Math.max(1, (entries.size() + FILES_PER_TASK * cores - 1) / (FILES_PER_TASK * cores));
+        int slices = Math.max(1, Math.min(entries.size(), waves * cores)); // every core busy to the last wave
+        return sc.parallelize(entries, slices)
+                .mapPartitions(new Decode(rows, columns, invert, new SerializableConfiguration(hadoop)));
+    }
+
+    private static final class Decode implements FlatMapFunction<Iterator<Entry>, Decoded> {
         private static final long serialVersionUID = 1L;
         private final int rows;
         private final int columns;
@@ -171,7 +168,7 @@ public final class ImageFolder {
         }
 
         @Override
-        public Iterator<Row> call(Iterator<Entry> files) {
+        public Iterator<Decoded> call(Iterator<Entry> files) {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -179,17 +176,20 @@ public final class ImageFolder {
                 }
 
                 @Override
-                public Row next() {
+                public Decoded next() {
                     Entry file = files.next();
+                    if (file.rejection() != null) {
+                        return new Decoded(file.path(), null, file.rejection());
+                    }
                     byte[] bytes;
                     try {
                         bytes = read(file.location());
                     } catch (IOException | RuntimeException e) {
-                        return RowFactory.create(file.path(), null, "cannot read ("
+                        return new Decoded(file.path(), null, "cannot read ("
                                 + io.mnistspark.store.StorageProblem.cause(e) + ")");
                     }
                     ImageDecoder.Decoded image = ImageDecoder.decode(bytes, rows, columns, invert);
-                    return RowFactory.create(file.path(), image.ok() ? Vectors.dense(image.pixels()) : null, image.error());
+                    return new Decoded(file.path(), image.pixels(), image.error());
                 }
             };
         }

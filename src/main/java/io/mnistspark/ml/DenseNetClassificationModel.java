@@ -140,9 +140,10 @@ public final class DenseNetClassificationModel
 
     @Override
     public Vector predictRaw(Vector features) {
-        double[] output = PartitionScorer.score(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey,
-                new Vector[]{features}, 1, numFeatures)[0];
-        return Vectors.dense(output);
+        float[] inputs = new float[numFeatures];
+        PartitionScorer.copy(features, inputs, 0, numFeatures);
+        return Vectors.dense(BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, inputs, 1,
+                numFeatures)[0]);
     }
 
     @Override
@@ -166,11 +167,19 @@ public final class DenseNetClassificationModel
         StructType input = dataset.schema();
         StructType output = transformSchema(input, true);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
-        Broadcast<byte[]> model = sc.broadcast(modelBytes);
-        PartitionScorer scorer = new PartitionScorer(model, poolKey, numFeatures, getScoringBatchSize(), softmax,
-                isDefined(thresholds()) ? getThresholds() : null, input, output, getFeaturesCol(),
-                getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
+        PartitionScorer scorer = new PartitionScorer(batchScorer(sc), getScoringBatchSize(), input, output,
+                getFeaturesCol(), getRawPredictionCol(), getProbabilityCol(), getPredictionCol());
         return dataset.toDF().mapPartitions(scorer, Encoders.row(output));
+    }
+
+    /**
+     * The scorer {@link #transform} runs on each partition, for callers that hold the inputs as pixels rather
+     * than as a DataFrame of vectors ({@code score}): the model bytes are broadcast once by this call.
+     */
+    public BatchScorer batchScorer(JavaSparkContext sc) {
+        Broadcast<byte[]> model = sc.broadcast(modelBytes);
+        return new BatchScorer(model, poolKey, numFeatures, numClasses, softmax,
+                isDefined(thresholds()) ? getThresholds() : null);
     }
 
     @Override

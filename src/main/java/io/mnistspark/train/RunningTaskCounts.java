@@ -19,23 +19,24 @@ import java.util.Set;
  * One accumulator's count as the tasks of the jobs started after this listener was added have it, while they
  * run: every executor heartbeat ({@code spark.executor.heartbeatInterval}) carries the accumulator values of
  * its running tasks, which Spark hands to listeners in {@code onExecutorMetricsUpdate}; a task's final value
- * comes with its end. The driver's own accumulator only grows when a task ends.
+ * comes with its end. The driver's own accumulator only grows when a task ends. (Training's epoch progress and
+ * {@code score}'s progress follow their counts this way.)
  *
  * <p>{@link #total()} never exceeds what the tasks have really counted (a heartbeat is older than the task's
  * count, a failed task's count is dropped as Spark drops it), so it is a lower bound that only grows.
  */
-final class RunningTaskCounts extends SparkListener {
+public final class RunningTaskCounts extends SparkListener {
     private final long accumulatorId;
     private final Set<Integer> stages = new HashSet<>();
     private final Map<Long, Long> running = new HashMap<>();
     private long finished;
 
-    RunningTaskCounts(long accumulatorId) {
+    public RunningTaskCounts(long accumulatorId) {
         this.accumulatorId = accumulatorId;
     }
 
     /** The count of the tasks of the jobs started since this listener was added: finished ones plus running ones. */
-    synchronized long total() {
+    public synchronized long total() {
         long total = finished;
         for (long count : running.values()) {
             total += count;

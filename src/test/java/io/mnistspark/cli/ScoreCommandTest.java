@@ -2,9 +2,14 @@ package io.mnistspark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mnistspark.TestSpark;
+import io.mnistspark.data.FeatureFrames;
 import io.mnistspark.data.IdxFixtures;
+import io.mnistspark.data.IdxPair;
 import io.mnistspark.data.LabeledImages;
+import io.mnistspark.ml.DenseNetClassificationModel;
+import io.mnistspark.score.Predictions;
 import io.mnistspark.store.JsonFormat;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,7 +67,7 @@ class ScoreCommandTest {
         Cli score = Cli.run("score", "--model", model.toString(), "--input", data.resolve("t10k-images-idx3-ubyte.gz").toString(),
                 "--labels", data.resolve("t10k-labels-idx1-ubyte.gz").toString(), "--out", idxOut.toString());
         assertEquals(0, score.code(), score.toString());
-        assertTrue(score.out().startsWith("Scored 300 images, rejected 0, in "), score.out());
+        assertTrue(("\n" + score.out()).contains("\nScored 300 images, rejected 0, in "), score.out());
         assertTrue(Files.isRegularFile(idxOut.resolve("_SUCCESS")));
         assertFalse(Files.exists(idxOut.resolve("_temporary")));
 
@@ -124,7 +129,7 @@ class ScoreCommandTest {
         Cli score = Cli.run("score", "--model", model.toString(), "--input", mixed.toString(), "--out", out.toString(),
                 "--format", "csv");
         assertEquals(0, score.code(), score.toString());
-        assertTrue(score.out().startsWith("Scored 4 images, rejected 2 (listed in rejected/)"), score.out());
+        assertTrue(("\n" + score.out()).contains("\nScored 4 images, rejected 2 (listed in rejected/)"), score.out());
         List<Row> rejected = spark().read().option("header", "true").csv(out.resolve("rejected").toString()).collectAsList();
         Map<String, String> reasons = rejected.stream().collect(Collectors.toMap(
                 r -> r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1), r -> r.getString(1)));
@@ -151,7 +156,7 @@ class ScoreCommandTest {
         Path out = dir.resolve("scored-many");
         Cli score = Cli.run("score", "--model", model.toString(), "--input", many.toString(), "--out", out.toString());
         assertEquals(0, score.code(), score.toString());
-        assertTrue(score.out().startsWith("Scored 3000 images, rejected 0"), score.out());
+        assertTrue(("\n" + score.out()).contains("\nScored 3000 images, rejected 0"), score.out());
         assertEquals(1, spark().read().parquet(out.resolve("predictions").toString()).select("prediction").distinct().count());
     }
 
@@ -202,7 +207,7 @@ class ScoreCommandTest {
         Cli score = Cli.run("score", "--model", model.toString(), "--input", folder.toString(), "--out", out.toString(),
                 "--format", "csv");
         assertEquals(0, score.code(), score.toString());
-        assertTrue(score.out().startsWith("Scored 6 images, rejected 4 (listed in rejected/)"), score.out());
+        assertTrue(("\n" + score.out()).contains("\nScored 6 images, rejected 4 (listed in rejected/)"), score.out());
         List<Row> predictions = spark().read().option("header", "true").csv(out.resolve("predictions").toString()).collectAsList();
         assertEquals(Set.copyOf(names), predictions.stream()
                 .map(r -> r.getString(0).substring(r.getString(0).lastIndexOf('/') + 1)).collect(Collectors.toSet()));
@@ -213,5 +218,91 @@ class ScoreCommandTest {
                 "fifo.png", "not a regular file (a FIFO, socket or device)",
                 "device.png", "not a regular file (a FIFO, socket or device)",
                 "broken.png", "broken symbolic link"), reasons);
+    }
+
+    /** score's rows are the Spark ML model's transform output (the path score took before), image by image. */
+    @Test
+    void scoresAreTheModelTransformsOutputInIndexOrder() throws IOException {
+        LabeledImages images = IdxFixtures.learnable(2500, 28, 28, 3);
+        Path raw = IdxFixtures.writeRawDataset(dir.resolve("raw"), IdxFixtures.learnable(10, 28, 28, 4), images);
+        Path imagesFile = raw.resolve("t10k-images-idx3-ubyte");
+        Path labelsFile = raw.resolve("t10k-labels-idx1-ubyte");
+        Path out = dir.resolve("scored-raw");
+        Cli score = Cli.run("score", "--model", model.toString(), "--input", imagesFile.toString(), "--labels",
+                labelsFile.toString(), "--out", out.toString(), "--progress-interval-ms", "5");
+        assertEquals(0, score.code(), score.toString());
+        assertTrue(score.out().lines().anyMatch(l -> l.matches("Scoring: \\d+ / 2500 images \\(\\d+%\\)  .*")),
+                "progress lines: " + score.out());
+        assertTrue(("\n" + score.out()).contains("\nScored 2500 images, rejected 0, in "), score.out());
+
+        SparkSession spark = spark();
+        DenseNetClassificationModel classifier = DenseNetClassificationModel.fromModelFile(
+                new org.apache.hadoop.fs.Path(model.toString()), spark.sparkContext().hadoopConfiguration());
+        IdxPair pair = IdxPair.read(new org.apache.hadoop.fs.Path(imagesFile.toString()),
+                new org.apache.hadoop.fs.Path(labelsFile.toString()), spark.sparkContext().hadoopConfiguration());
+        List<Row> expected = Predictions.flatten(classifier.transform(FeatureFrames.fromIdx(spark, pair)),
+                FeatureFrames.INDEX, true, classifier.numClasses()).orderBy(FeatureFrames.INDEX).collectAsList();
+        Dataset<Row> written = spark.read().parquet(out.resolve("predictions").toString());
+        assertEquals(Arrays.asList(Predictions.flatten(classifier.transform(FeatureFrames.fromIdx(spark, pair)),
+                FeatureFrames.INDEX, true, classifier.numClasses()).columns()), Arrays.asList(written.columns()));
+        List<Row> actual = written.orderBy(FeatureFrames.INDEX).collectAsList();
+        assertEquals(2500, actual.size());
+        for (int i = 0; i < 2500; i++) {
+            Row want = expected.get(i);
+            Row got = actual.get(i);
+            assertEquals((long) i, got.getLong(0));
+            assertEquals(want.getLong(0), got.getLong(0));
+            assertEquals(images.label(i), got.getInt(1), "label of " + i);
+            assertEquals(want.getInt(2), got.getInt(2), "prediction of " + i);
+            for (int c = 3; c < want.length(); c++) {
+                // the same float inputs in the same batches of the same network: the same numbers
+                assertEquals(want.getDouble(c), got.getDouble(c), 1e-7, "image " + i + " column " + c);
+            }
+        }
+
+        Path limited = dir.resolve("scored-limited");
+        Cli limit = Cli.run("score", "--model", model.toString(), "--input", imagesFile.toString(), "--out",
+                limited.toString(), "--limit", "1234", "--batch-size", "100");
+        assertEquals(0, limit.code(), limit.toString());
+        assertTrue(("\n" + limit.out()).contains("\nScored 1234 images, rejected 0, in "), limit.out());
+        List<Row> first = spark.read().parquet(limited.resolve("predictions").toString()).orderBy(FeatureFrames.INDEX)
+                .collectAsList();
+        assertEquals(1234, first.size());
+        for (int i = 0; i < first.size(); i++) {
+            assertEquals((long) i, first.get(i).getLong(0));
+            assertEquals(expected.get(i).getInt(2), first.get(i).getInt(1), "prediction of " + i);
+            assertEquals(expected.get(i).getDouble(3), first.get(i).getDouble(2), 1e-6, "probability of " + i);
+        }
+
+        Cli zero = Cli.run("score", "--model", model.toString(), "--input", imagesFile.toString(), "--out",
+                dir.resolve("never-limited").toString(), "--limit", "0");
+        assertEquals(2, zero.code(), zero.toString());
+        assertTrue(zero.err().contains("--limit must be >= 1"), zero.err());
+    }
+
+    /** Folders nested at any depth are searched; --limit takes the first files in path order. */
+    @Test
+    void nestedFoldersAreScoredAndLimitTakesTheFirstFilesInPathOrder() throws IOException {
+        Path nested = dir.resolve("nested");
+        List<String> files = List.of("top.png", "a/1.png", "a/b/2.png", "a/b/c/3.png", "a/b/c/d/e/4.png", "z/5.png");
+        for (int i = 0; i < files.size(); i++) {
+            writeImage(nested.resolve(files.get(i)), IdxFixtures.greyImage(test, i), "png");
+        }
+        Path out = dir.resolve("scored-nested");
+        Cli all = Cli.run("score", "--model", model.toString(), "--input", nested.toString(), "--out", out.toString());
+        assertEquals(0, all.code(), all.toString());
+        assertTrue(("\n" + all.out()).contains("\nScored 6 images, rejected 0, in "), all.out());
+        Set<String> scored = spark().read().parquet(out.resolve("predictions").toString()).collectAsList().stream()
+                .map(r -> r.getString(0).substring(r.getString(0).indexOf("/nested/") + 8)).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(files), scored);
+
+        Path limited = dir.resolve("scored-nested-3");
+        Cli three = Cli.run("score", "--model", model.toString(), "--input", nested.toString(), "--out",
+                limited.toString(), "--limit", "3");
+        assertEquals(0, three.code(), three.toString());
+        assertTrue(("\n" + three.out()).contains("\nScored 3 images, rejected 0, in "), three.out());
+        Set<String> first = spark().read().parquet(limited.resolve("predictions").toString()).collectAsList().stream()
+                .map(r -> r.getString(0).substring(r.getString(0).indexOf("/nested/") + 8)).collect(Collectors.toSet());
+        assertEquals(Set.of("a/1.png", "a/b/2.png", "a/b/c/3.png"), first, "the first three paths in order");
     }
 }

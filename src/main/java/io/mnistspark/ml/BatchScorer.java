@@ -1,0 +1,117 @@
+package io.mnistspark.ml;
+
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.Serializable;
+
+/**
+ * The per-partition scoring of a {@link DenseNetClassificationModel}, on an executor: a batch of inputs (row by
+ * row, as floats, the network's precision) goes through the network in one call, and each row gets Spark's
+ * classifier outputs: the raw outputs, the probabilities (the outputs normalised to sum to 1 unless the
+ * network ends in a softmax) and the prediction (the largest output, or with thresholds the largest
+ * probability / threshold). {@link DenseNetClassificationModel#transform} scores its rows through this class,
+ * and {@code score} hands it pixels straight from IDX blocks and decoded files: one code path, the same numbers.
+ */
+public final class BatchScorer implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Broadcast<byte[]> model;
+    private final String poolKey;
+    private final int numFeatures;
+    private final int numClasses;
+    private final boolean softmax;
+    private final double[] thresholds;
+
+    BatchScorer(Broadcast<byte[]> model, String poolKey, int numFeatures, int numClasses, boolean softmax,
+                double[] thresholds) {
+        this.model = model;
+        this.poolKey = poolKey;
+        this.numFeatures = numFeatures;
+        this.numClasses = numClasses;
+        this.softmax = softmax;
+        this.thresholds = thresholds;
+    }
+
+    public int numFeatures() {
+        return numFeatures;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** The outputs of the first {@code n} rows of {@code inputs} ({@code n x numFeatures} values, row by row). */
+    public Scores score(float[] inputs, int n) {
+        return new Scores(outputs(NetworkPool.borrow(poolKey, model::value), poolKey, inputs, n, numFeatures));
+    }
+
+    /** The network's outputs for {@code n} rows; {@code network} is given back to the pool. */
+    static double[][] outputs(MultiLayerNetwork network, String poolKey, float[] inputs, int n, int numFeatures) {
+        try {
+            // one bulk copy into native memory (Nd4j.create(float[]) copies value by value)
+            INDArray input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numFeatures}, 'c');
+            input.data().asNioFloat().put(inputs, 0, n * numFeatures);
+            INDArray output = network.output(input, false);
+            double[][] result = output.toDoubleMatrix();
+            input.close();
+            output.close();
+            return result;
+        } finally {
+            NetworkPool.giveBack(poolKey, network);
+        }
+    }
+
+    /** The classifier outputs of one batch. */
+    public final class Scores {
+        private final double[][] raw;
+
+        Scores(double[][] raw) {
+            this.raw = raw;
+        }
+
+        public int rows() {
+            return raw.length;
+        }
+
+        /** The network's outputs for row {@code r} (Spark's {@code rawPrediction}). */
+        public double[] raw(int r) {
+            return raw[r];
+        }
+
+        /** Spark's {@code probability} of row {@code r}: the outputs normalised to sum to 1 (a softmax's already do). */
+        public double[] probability(int r) {
+            double[] p = raw[r].clone();
+            if (softmax) {
+                return p;
+            }
+            double sum = 0;
+            for (double v : p) {
+                sum += v;
+            }
+            for (int i = 0; i < p.length; i++) {
+                p[i] = sum > 0 ? p[i] / sum : 1.0 / p.length;
+            }
+            return p;
+        }
+
+        /** Spark's {@code prediction} of row {@code r}, given its {@link #probability}. */
+        public int prediction(int r, double[] probability) {
+            double[] outputs = raw[r];
+            int best = 0;
+            double bestValue = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < outputs.length; i++) {
+                double value = thresholds == null ? outputs[i]
+                        : thresholds[i] == 0 ? Double.POSITIVE_INFINITY : probability[i] / thresholds[i];
+                if (value > bestValue) {
+                    best = i;
+                    bestValue = value;
+                }
+            }
+            return best;
+        }
+    }
+}
