@@ -83,8 +83,9 @@ class EpochProgressTest {
     @ParameterizedTest(name = "{0} worker(s)")
     @ValueSource(ints = {1, 2})
     void theCountMovesWhileTheTasksOfAnEpochRun(int workers) throws Exception {
-        // one block of 1000 images per worker: each worker fits 1000 one-image steps in one task
-        LabeledImages slow = IdxFixtures.learnable(1000 * workers, 28, 28, 23);
+        // three blocks of 1000 images per worker: each worker fits 3000 one-image steps in one task, several
+        // seconds even on a quiet machine, so several 1 s heartbeats arrive inside the epoch
+        LabeledImages slow = IdxFixtures.learnable(3000 * workers, 28, 28, 23);
         LabeledImages test = IdxFixtures.learnable(50, 28, 28, 24);
         RunConfig config = new ConfigLoader().override("network.hidden-layers", "[300, 300]")
                 .override("training.epochs", "1").override("training.validation-size", "0")
