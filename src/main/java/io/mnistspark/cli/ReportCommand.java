@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -68,14 +69,15 @@ final class ReportCommand implements Callable<Integer> {
                 images = recorded(finished, "t10k-images", hadoop);
                 labels = recorded(finished, "t10k-labels", hadoop);
             }
-            finished.checkRecordedChecksum(images, hadoop);
-            finished.checkRecordedChecksum(labels, hadoop);
             test = IdxPair.read(images, labels, hadoop);
         }
         MultiLayerNetwork network = ModelStore.load(finished.model(), hadoop, 0, 0);
 
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark report", 0, main != null && main.verbose)) {
             JavaSparkContext sc = spark.context();
+            if (test != null) {
+                finished.checkRecordedChecksums(sc, List.of(new Path(test.images().path()), new Path(test.labels().path())));
+            }
             ImageBlocks blocks = test != null
                     ? ImageBlocks.readIdx(sc, test, new long[]{0}, new long[]{test.count()}).get(0)
                     : parquetTest(sc, parquetTest);

@@ -89,23 +89,31 @@ public record FinishedRun(Path root, String metricsJson, JsonNode metrics) {
     }
 
     /**
-     * Checks that {@code file} has the SHA-256 the run recorded for a file of its name (when it recorded one):
-     * the report's gallery must show the images the metrics were computed on.
+     * Checks that each file has the SHA-256 the run recorded for a file of its name (when it recorded one): the
+     * report's gallery must show the images the metrics were computed on. The executors hash the files (a data
+     * set's bytes never pass through the driver).
      */
-    public void checkRecordedChecksum(Path file, Configuration hadoop) {
-        JsonNode recorded = metrics.at("/provenance/inputs_sha256/" + file.getName());
-        if (recorded.isMissingNode() || recorded.isNull()) {
-            return;
+    public void checkRecordedChecksums(org.apache.spark.api.java.JavaSparkContext sc, java.util.List<Path> files) {
+        java.util.Map<String, String> recorded = new java.util.LinkedHashMap<>();
+        for (Path file : files) {
+            JsonNode sum = metrics.at("/provenance/inputs_sha256/" + file.getName());
+            if (!sum.isMissingNode() && !sum.isNull()) {
+                recorded.put(file.getName(), file.toString());
+            }
         }
-        String actual;
-        try {
-            actual = FileChecksums.sha256(file, hadoop);
-        } catch (IOException e) {
-            throw new InvalidInputException(file + ": cannot read (" + e.getMessage() + ")", e);
-        }
-        if (!actual.equals(recorded.asText())) {
-            throw new InvalidInputException(file + ": SHA-256 differs from the one " + metricsPath()
-                    + " records (the file changed since the run); pass --data DIR with the run's test files");
+        java.util.Map<String, String> actual = FileChecksums.sha256OnExecutors(sc, recorded);
+        for (Path file : files) {
+            if (!recorded.containsKey(file.getName())) {
+                continue;
+            }
+            String sum = actual.get(file.getName());
+            if (sum == null) {
+                throw new InvalidInputException(file + ": cannot read (to check the SHA-256 " + metricsPath() + " records)");
+            }
+            if (!sum.equals(metrics.at("/provenance/inputs_sha256/" + file.getName()).asText())) {
+                throw new InvalidInputException(file + ": SHA-256 differs from the one " + metricsPath()
+                        + " records (the file changed since the run); pass --data DIR with the run's test files");
+            }
         }
     }
 }
