@@ -59,7 +59,8 @@ final class LiveReport implements EpochListener {
                     + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ", while training.",
                     progress(result.epoch(), totalEpochs));
         } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
-            if (!warned) {
+            // a signal arrived while the page was written: the run ends with its own line (Interruption)
+            if (!warned && !Interruption.stopping()) {
                 err.println("warning: report.html not updated during training (" + e + "); it is written at the end");
                 err.flush();
                 warned = true;

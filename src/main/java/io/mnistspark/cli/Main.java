@@ -34,6 +34,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        io.mnistspark.model.NativeBuild.select(); // first: the ND4J build this CPU runs (see NativeBuild)
         PrintWriter err = new PrintWriter(System.err, true);
         Interruption.install(err);
         int code = run(new PrintWriter(System.out, true), err, args);

@@ -1,5 +1,7 @@
 package io.mnistspark.cli;
 
+import io.mnistspark.model.NativeBuild;
+import io.mnistspark.model.NativeBuildPlugin;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkContext$;
@@ -24,6 +26,7 @@ public final class SparkRuntime implements AutoCloseable {
 
     /** @param verbose INFO logging from Spark (WARN otherwise) */
     public static SparkRuntime start(String appName, int localWorkers, boolean verbose) {
+        NativeBuild.select(); // before anything loads ND4J in this JVM (see NativeBuild)
         // DL4J's default time source asks NTP servers: workers on closed networks have none.
         System.setProperty(TIME_SOURCE_PROPERTY, "org.deeplearning4j.spark.time.SystemClockTimeSource");
         boolean existed = SparkContext$.MODULE$.getActive().isDefined();
@@ -36,6 +39,8 @@ public final class SparkRuntime implements AutoCloseable {
         }
         conf.setIfMissing("spark.locality.wait", "0");
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+        // each executor loads the ND4J build its CPU runs
+        conf.set(NativeBuildPlugin.CONF_KEY, NativeBuildPlugin.addTo(conf.get(NativeBuildPlugin.CONF_KEY, null)));
         conf.setIfMissing("spark.executor.extraJavaOptions", "-D" + TIME_SOURCE_PROPERTY
                 + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
         // Executor heartbeats carry the fitted-example counts of running tasks to the progress line (10 s by default).

@@ -44,6 +44,10 @@ public final class DenseNetClassificationModel
         extends ProbabilisticClassificationModel<Vector, DenseNetClassificationModel> implements MLWritable {
     private static final long serialVersionUID = 1L;
 
+    static {
+        io.mnistspark.model.NativeBuild.select(); // the driver's ND4J build, before ND4J loads (see NativeBuild)
+    }
+
     private String uid;
     private final byte[] modelBytes;
     private final String trainingConfig;

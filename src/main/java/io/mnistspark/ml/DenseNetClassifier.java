@@ -55,6 +55,10 @@ public final class DenseNetClassifier
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DenseNetClassifier.class);
 
+    static {
+        io.mnistspark.model.NativeBuild.select(); // the driver's ND4J build, before ND4J loads (see NativeBuild)
+    }
+
     private String uid;
     private transient List<SchemaParams.Entry> configParams;
     private transient Param<?>[] allParams;
@@ -229,6 +233,7 @@ public final class DenseNetClassifier
     public DenseNetClassificationModel train(Dataset<?> dataset) {
         RunConfig config = runConfig();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());
+        warnWithoutNativeBuildPlugin(sc);
         String indicator = isDefined(validationIndicatorCol()) && !getValidationIndicatorCol().isEmpty()
                 ? getValidationIndicatorCol() : null;
         double fraction = 0;
@@ -287,6 +292,19 @@ public final class DenseNetClassifier
 
     public String getValidationIndicatorCol() {
         return getOrDefault(validationIndicatorCol());
+    }
+
+    /**
+     * Executors outside the driver's JVM pick their ND4J build with {@link io.mnistspark.model.NativeBuildPlugin};
+     * without it JavaCPP loads the AVX-512 build, which fails on an executor whose CPU lacks AVX-512.
+     */
+    private static void warnWithoutNativeBuildPlugin(JavaSparkContext sc) {
+        String plugins = sc.getConf().get(io.mnistspark.model.NativeBuildPlugin.CONF_KEY, "");
+        if (!sc.isLocal() && !plugins.contains(io.mnistspark.model.NativeBuildPlugin.class.getName())) {
+            LOG.warn("spark.plugins lacks {}: executors will load ND4J's AVX-512 build, and fail on CPUs without "
+                    + "AVX-512; start the session with spark.plugins={}", io.mnistspark.model.NativeBuildPlugin.class.getName(),
+                    io.mnistspark.model.NativeBuildPlugin.addTo(plugins));
+        }
     }
 
     private Path scratchDirectory(JavaSparkContext sc) {

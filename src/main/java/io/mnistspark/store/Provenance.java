@@ -1,5 +1,6 @@
 package io.mnistspark.store;
 
+import io.mnistspark.model.NativeBuild;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,10 +14,10 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where and with what an output was made: versions, Spark master and executors, inputs (file name -> path)
+ * Where and with what an output was made: versions, the ND4J CPU build the driver loaded, Spark master and executors, inputs (file name -> path)
  * and their SHA-256 ({@code inputsSha256}, file name -> hex), start and end.
  */
-public record Provenance(String mnistSpark, String spark, String dl4j, String java, String master,
+public record Provenance(String mnistSpark, String spark, String dl4j, String nd4jBuild, String java, String master,
                          int executors, int workers, String command, Map<String, String> inputs,
                          String started, String finished, Map<String, String> inputsSha256) {
 
@@ -26,6 +27,7 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String ja
                 version("io.mnistspark", "mnist-spark"),
                 sc.version(),
                 version("org.deeplearning4j", "deeplearning4j-nn"),
+                NativeBuild.loaded(),
                 System.getProperty("java.version"),
                 sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
@@ -40,7 +42,8 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String ja
     public static Provenance inProgress(JavaSparkContext sc, int workers, String command, Map<String, String> inputs,
                                         Instant started) {
         return new Provenance(version("io.mnistspark", "mnist-spark"), sc.version(),
-                version("org.deeplearning4j", "deeplearning4j-nn"), System.getProperty("java.version"), sc.master(),
+                version("org.deeplearning4j", "deeplearning4j-nn"), NativeBuild.loaded(), System.getProperty("java.version"),
+                sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
                 workers, command, inputs, started.toString(), null, Map.of());
     }

@@ -1,0 +1,153 @@
+package io.mnistspark.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Which of ND4J's CPU builds a JVM loads: the generic x86-64 one, the AVX2 one or the AVX-512 one. All three
+ * ship in the product (nd4j-native 1.0.0-M2 with the classifiers {@code linux-x86_64}, {@code -avx2} and
+ * {@code -avx512}). Left alone, JavaCPP would load the AVX-512 build whenever it is on the class path, and ND4J
+ * refuses to start on a CPU without AVX-512; so every JVM that may load ND4J picks the build its own CPU runs
+ * before ND4J loads, by setting JavaCPP's {@code org.bytedeco.javacpp.platform.extension}:
+ * <ul>
+ *   <li>the driver: {@code cli.Main}, {@code cli.SparkRuntime} and the Spark ML classifier call {@link #select()};</li>
+ *   <li>executors: {@link NativeBuildPlugin}, a Spark plugin that {@code SparkRuntime} registers and that users'
+ *       own sessions add with {@code spark.plugins}.</li>
+ * </ul>
+ * A value the user already set ({@code -Dorg.bytedeco.javacpp.platform.extension=-avx2}, or {@code -generic} for
+ * the generic build) is kept. The choice follows libnd4j's own minimal requirements for each build.
+ */
+public final class NativeBuild {
+    /** JavaCPP's system property naming the build's extension. */
+    public static final String PROPERTY = "org.bytedeco.javacpp.platform.extension";
+
+    private static final String BINDINGS = "org/nd4j/linalg/cpu/nativecpu/bindings/";
+
+    /** ND4J's CPU builds, from the least to the most demanding. */
+    public enum Level {
+        /** Any x86-64 CPU. JavaCPP has no extension for it: a name no build has makes it load the plain one. */
+        GENERIC("-generic", Set.of()),
+        /** libnd4j's AVX2 build checks for AVX and AVX2; it is compiled for FMA as well. */
+        AVX2("-avx2", Set.of("avx", "avx2", "fma")),
+        /** libnd4j's AVX-512 build (Skylake-X) checks for AVX-512 F, VL, BW, DQ and CD besides AVX2. */
+        AVX512("-avx512", Set.of("avx", "avx2", "fma", "avx512f", "avx512vl", "avx512bw", "avx512dq", "avx512cd"));
+
+        private final String extension;
+        private final Set<String> requiredFlags;
+
+        Level(String extension, Set<String> requiredFlags) {
+            this.extension = extension;
+            this.requiredFlags = requiredFlags;
+        }
+
+        /** The value of {@link #PROPERTY} that loads this build. */
+        public String extension() {
+            return extension;
+        }
+
+        /** The directory of this build's libraries among the class path's resources. */
+        String resourceDirectory() {
+            return BINDINGS + "linux-x86_64" + (this == GENERIC ? "" : extension) + "/";
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private NativeBuild() {
+    }
+
+    /** The most demanding build a CPU with these {@code /proc/cpuinfo} flags runs, among those {@code available}. */
+    public static Level choose(Set<String> cpuFlags, Set<Level> available) {
+        Level chosen = Level.GENERIC;
+        for (Level level : Level.values()) {
+            if (available.contains(level) && cpuFlags.containsAll(level.requiredFlags)) {
+                chosen = level;
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Sets {@link #PROPERTY} for this JVM's CPU unless it is set already, and returns the build this JVM will load.
+     * Call it before anything loads ND4J; later calls change nothing. Off Linux x86-64 it only reports GENERIC.
+     */
+    public static synchronized Level select() {
+        String configured = System.getProperty(PROPERTY);
+        if (configured != null && !configured.isEmpty()) {
+            return fromExtension(configured);
+        }
+        if (!isLinuxX86()) {
+            return Level.GENERIC;
+        }
+        Level chosen = choose(cpuFlags(Path.of("/proc/cpuinfo")), bundled());
+        System.setProperty(PROPERTY, chosen.extension());
+        return chosen;
+    }
+
+    /** The level a value of {@link #PROPERTY} loads: GENERIC for a value naming no build. */
+    public static Level fromExtension(String extension) {
+        return Arrays.stream(Level.values()).filter(l -> l != Level.GENERIC && extension.endsWith(l.extension()))
+                .findFirst().orElse(Level.GENERIC);
+    }
+
+    /**
+     * The build this JVM has loaded, from the path of its {@code libnd4jcpu.so} in {@code /proc/self/maps}:
+     * "generic", "avx2" or "avx512"; "not loaded" before ND4J loads, "unknown" off Linux.
+     */
+    public static String loaded() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"), StandardCharsets.UTF_8)) {
+                int at = line.indexOf("/libnd4jcpu.so");
+                if (at > 0) {
+                    String directory = line.substring(line.lastIndexOf('/', at - 1) + 1, at);
+                    return directory.equals("linux-x86_64") ? Level.GENERIC.label()
+                            : fromExtension(directory.substring("linux-x86_64".length())).label();
+                }
+            }
+            return "not loaded";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The builds on this class path. */
+    static Set<Level> bundled() {
+        Set<Level> levels = new TreeSet<>();
+        ClassLoader loader = NativeBuild.class.getClassLoader();
+        for (Level level : Level.values()) {
+            if (loader.getResource(level.resourceDirectory() + "libjnind4jcpu.so") != null) {
+                levels.add(level);
+            }
+        }
+        return levels;
+    }
+
+    /** The flags of the first processor in a {@code /proc/cpuinfo} file; empty if it cannot be read. */
+    static Set<String> cpuFlags(Path cpuinfo) {
+        try {
+            for (String line : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
+                if (line.startsWith("flags")) {
+                    int colon = line.indexOf(':');
+                    return new TreeSet<>(Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc (a container without it, another OS): only the generic build is safe
+        }
+        return Set.of();
+    }
+
+    private static boolean isLinuxX86() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        return os.startsWith("linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+}
