@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Vectorized numpy peer for bench/train: Nielsen's network (conf/nielsen.conf: 784-30-10 sigmoid, quadratic cost,
-SGD eta 3.0, mini-batches of 10, 50000 training images) with each mini-batch as one matrix product per layer, the
+SGD eta 3.0, mini-batches of 10, 5/6 of the training images: 50000 of MNIST's) with each mini-batch as one matrix product per layer, the
 way Nielsen's network.py is usually vectorized. One JSON line per run in bench/train's format (--append).
 
   python3 bench/peers/train_numpy.py --data ../shared/data/mnist --append out.jsonl
@@ -27,7 +27,8 @@ def main():
     startup = mnist_idx.process_age()
     setup_start = time.perf_counter()
     xtr, ytr, xte, yte = mnist_idx.load(args.data)
-    xtr, ytr = xtr[:50000], ytr[:50000]
+    keep = xtr.shape[0] - round(xtr.shape[0] * 0.1666667)  # conf/nielsen.conf's validation-size
+    xtr, ytr = xtr[:keep], ytr[:keep]
     rng = np.random.default_rng(args.seed)
     sizes = [784, 30, 10]
     weights = [rng.standard_normal((o, i)).astype(np.float32) for i, o in zip(sizes[:-1], sizes[1:])]

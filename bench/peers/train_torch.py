@@ -14,7 +14,7 @@ import mnist_idx
 PRESETS = {
     # hidden sizes, hidden activation, output, updater, learning rate, decay per epoch, dropout, batch, epochs, validation
     "nielsen": dict(hidden=[30], act="sigmoid", loss="quadratic", updater="sgd", lr=3.0, decay=1.0, dropout=0.0,
-                    batch=10, epochs=30, validation=10000),
+                    batch=10, epochs=30, validation=0.1666667),
     "fast": dict(hidden=[100], act="relu", loss="cross-entropy", updater="adam", lr=0.003, decay=1.0, dropout=0.0,
                  batch=100, epochs=5, validation=0),
     "best": dict(hidden=[800, 800], act="relu", loss="cross-entropy", updater="adam", lr=0.001, decay=0.85,
@@ -44,8 +44,9 @@ def main():
     startup = mnist_idx.process_age()
     setup_start = time.perf_counter()
     xtr, ytr, xte, yte = mnist_idx.load(args.data)
-    if p["validation"]:
-        xtr, ytr = xtr[:-p["validation"]], ytr[:-p["validation"]]
+    if p["validation"]:  # a fraction held out, as training.validation-size: the peers train on the rest
+        keep = xtr.shape[0] - round(xtr.shape[0] * p["validation"])
+        xtr, ytr = xtr[:keep], ytr[:keep]
     xtr, ytr, xte, yte = (torch.from_numpy(a) for a in (xtr, ytr, xte, yte))
 
     layers, width = [], 784
@@ -74,7 +75,7 @@ def main():
         optimizer = torch.optim.SGD(model.parameters(), lr=p["lr"])
     else:
         optimizer = torch.optim.Adam(model.parameters(), lr=p["lr"])
-    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=p["decay"])
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=p["decay"]) if p["decay"] < 1 else None
     eye = torch.eye(10)
 
     def loss_of(out, y):
@@ -95,7 +96,8 @@ def main():
             loss = loss_of(model(xtr[idx]), ytr[idx])
             loss.backward()
             optimizer.step()
-        scheduler.step()
+        if scheduler:
+            scheduler.step()
         fit_s, fit_cpu = time.perf_counter() - fit_start, mnist_idx.cpu_seconds() - cpu_start
         eval_start = time.perf_counter()
         model.eval()

@@ -17,6 +17,9 @@ import java.util.function.ToDoubleFunction;
 
 /** Medians over repeated {@link BenchRun}s of each candidate, as a Markdown table and a JSON summary. */
 final class ResultsTable {
+    /** Candidates from outside this project (bench/peers), compared with the pipeline in the same run. */
+    static final java.util.Set<String> PEERS = java.util.Set.of("pytorch-cpu", "numpy");
+
     private final Map<String, List<BenchRun>> groups = new LinkedHashMap<>();
     private final Map<String, Double> targets;
 
@@ -123,10 +126,40 @@ final class ResultsTable {
                 }
             }
         }
+        for (List<BenchRun> pipeline : groups.values()) {
+            BenchRun p = pipeline.get(0);
+            if (!p.candidate().equals("pipeline")) {
+                continue;
+            }
+            for (List<BenchRun> peer : groups.values()) {
+                BenchRun o = peer.get(0);
+                if (!PEERS.contains(o.candidate()) || !o.config().split(" ")[0].equals(p.config().split(" ")[0])) {
+                    continue;
+                }
+                double ours = median(pipeline, r -> r.trainingExamples() / medianFit(r));
+                double theirs = median(peer, r -> r.trainingExamples() / medianFit(r));
+                lines.add(String.format(Locale.ROOT,
+                        "- %s: pipeline with %d worker(s) processes %.2fx the examples per second of %s (%d thread(s))"
+                                + "; fit s/epoch %.2f against %.2f: %.2fx",
+                        p.config(), p.workers(), ours / theirs, o.candidate(), o.workers(),
+                        median(pipeline, ResultsTable::medianFit), median(peer, ResultsTable::medianFit),
+                        median(pipeline, ResultsTable::medianFit) / median(peer, ResultsTable::medianFit)));
+                double target = target(p);
+                double oursTo = medianTimeTo(pipeline, target);
+                double theirsTo = medianTimeTo(peer, target);
+                lines.add(String.format(Locale.ROOT,
+                        "- %s: wall time to %.1f%% test accuracy from process start: pipeline (%d worker(s)) %s, %s %s",
+                        p.config(), 100 * target, p.workers(), seconds(oursTo), o.candidate(), seconds(theirsTo)));
+            }
+        }
         if (all.isEmpty()) {
             lines.add("- no runs");
         }
         return lines;
+    }
+
+    private static String seconds(double s) {
+        return Double.isFinite(s) ? String.format(Locale.ROOT, "%.1f s", s) : "not reached";
     }
 
     String markdown(String machine) {

@@ -44,4 +44,17 @@ class ResultsTableTest {
         assertEquals(2L, pipeline.get("runs_reaching_target"));
         assertTrue(table.comparisons().get(0).contains("1.67x"), table.comparisons().toString());
     }
+
+    @Test
+    void peersAreComparedWithThePipelineOnTheSamePreset() {
+        ResultsTable table = new ResultsTable(List.of(run("pipeline", 2, 0.90, 0.96), run("pipeline", 4, 0.90, 0.96),
+                run("pytorch-cpu", 1, 0.95, 0.97), run("numpy", 8, 0.90, 0.91)), Map.of("nielsen", 0.95));
+        List<String> lines = table.comparisons();
+        assertTrue(lines.contains("- nielsen: pipeline with 1 worker(s) processes 0.38x the examples per second of "
+                + "pytorch-cpu (1 thread(s)); fit s/epoch 3.00 against 1.00: 3.00x"), lines.toString());
+        assertTrue(lines.contains("- nielsen: wall time to 95.0% test accuracy from process start: pipeline "
+                + "(1 worker(s)) 30.0 s, pytorch-cpu 20.0 s"), lines.toString());
+        assertTrue(lines.contains("- nielsen: wall time to 95.0% test accuracy from process start: pipeline "
+                + "(1 worker(s)) 30.0 s, numpy not reached"), lines.toString());
+    }
 }
