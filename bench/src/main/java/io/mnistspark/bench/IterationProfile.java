@@ -65,6 +65,7 @@ public final class IterationProfile implements Callable<Integer> {
     boolean ops;
 
     public static void main(String[] args) {
+        io.mnistspark.model.NativeBuild.select(); // as the product's JVMs do; a -D the script passes wins
         System.exit(new CommandLine(new IterationProfile()).execute(args));
     }
 
@@ -124,8 +125,10 @@ public final class IterationProfile implements Callable<Integer> {
         micros.put("fit (whole step)", fitMicros); // the warmest of the three measurements
         double bytesPerStep = (allocatedBytes() - allocated) / (double) batches.size();
 
-        System.out.printf(Locale.ROOT, "%d steps of batch %d, %s, workspaces %s, helpers %s, periodic gc %s%n",
-                batches.size(), config.training().batchSize(), conf, workspaces, !noHelpers, !noPeriodicGc);
+        System.out.printf(Locale.ROOT, "%d steps of batch %d, %s, workspaces %s, helpers %s, periodic gc %s, "
+                        + "ND4J build %s, OMP_NUM_THREADS %s%n",
+                batches.size(), config.training().batchSize(), conf, workspaces, !noHelpers, !noPeriodicGc,
+                io.mnistspark.model.NativeBuild.loaded(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
         micros.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-50s %8.1f us%n", k, v));
         System.out.printf(Locale.ROOT, "  %-50s %8.0f bytes%n", "Java heap allocated per fit step", bytesPerStep);
         System.out.printf(Locale.ROOT, "  %-50s %8.1f us (%.2f cores busy)%n", "process CPU per fit step, all threads",

@@ -49,6 +49,7 @@ public final class SgemmRoofline implements Callable<Integer> {
     Path append;
 
     public static void main(String[] args) {
+        io.mnistspark.model.NativeBuild.select(); // as the product's JVMs do; a -D the script passes wins
         System.exit(new CommandLine(new SgemmRoofline()).execute(args));
     }
 
@@ -93,6 +94,9 @@ public final class SgemmRoofline implements Callable<Integer> {
     public Integer call() throws Exception {
         Nd4j.create(1);
         String threads = System.getenv().getOrDefault("OMP_NUM_THREADS", "default");
+        if (label.isEmpty()) {
+            label = "nd4j " + io.mnistspark.model.NativeBuild.loaded() + " build, OpenBLAS";
+        }
         ObjectMapper json = new ObjectMapper();
         for (Path conf : confs) {
             RunConfig config = new ConfigLoader().file(conf).load();

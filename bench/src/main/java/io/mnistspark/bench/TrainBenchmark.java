@@ -26,6 +26,7 @@ public final class TrainBenchmark {
     static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) {
+        io.mnistspark.model.NativeBuild.select(); // as the product's JVMs do; a -D the script passes wins
         int code = new CommandLine(new TrainBenchmark()).execute(args);
         System.exit(code);
     }
