@@ -296,13 +296,13 @@ public final class DenseNetClassifier
 
     /**
      * Executors outside the driver's JVM pick their ND4J build with {@link io.mnistspark.model.NativeBuildPlugin};
-     * without it JavaCPP loads the AVX-512 build, which fails on an executor whose CPU lacks AVX-512.
+     * without it JavaCPP loads the AVX2 build, which fails on an executor whose CPU lacks AVX2.
      */
     private static void warnWithoutNativeBuildPlugin(JavaSparkContext sc) {
         String plugins = sc.getConf().get(io.mnistspark.model.NativeBuildPlugin.CONF_KEY, "");
         if (!sc.isLocal() && !plugins.contains(io.mnistspark.model.NativeBuildPlugin.class.getName())) {
-            LOG.warn("spark.plugins lacks {}: executors will load ND4J's AVX-512 build, and fail on CPUs without "
-                    + "AVX-512; start the session with spark.plugins={}", io.mnistspark.model.NativeBuildPlugin.class.getName(),
+            LOG.warn("spark.plugins lacks {}: executors will load ND4J's AVX2 build, and fail on CPUs without "
+                    + "AVX2; start the session with spark.plugins={}", io.mnistspark.model.NativeBuildPlugin.class.getName(),
                     io.mnistspark.model.NativeBuildPlugin.addTo(plugins));
         }
     }

@@ -10,13 +10,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which of ND4J's CPU builds a JVM loads: the generic x86-64 one, the AVX2 one or the AVX-512 one. All three
- * ship in the product (nd4j-native 1.0.0-M2 with the classifiers {@code linux-x86_64}, {@code -avx2} and
- * {@code -avx512}). Left alone, JavaCPP would load the AVX-512 build whenever it is on the class path, and ND4J
- * refuses to start on a CPU without AVX-512; so every JVM that may load ND4J picks the build its own CPU runs
- * before ND4J loads, by setting JavaCPP's {@code org.bytedeco.javacpp.platform.extension}:
+ * Which of ND4J's CPU builds a JVM loads: the generic x86-64 one, the AVX2 one or the AVX-512 one, among those on
+ * the class path. The product ships the generic and the AVX2 build (nd4j-native 1.0.0-M2 with the classifiers
+ * {@code linux-x86_64} and {@code linux-x86_64-avx2}); the AVX-512 build measured no faster than AVX2 here and is
+ * left out, but is chosen on an AVX-512 CPU if it is added. Left alone, JavaCPP loads the most demanding build on
+ * the class path whatever the CPU, and ND4J refuses to start on a CPU that lacks its instructions; so every JVM
+ * that may load ND4J picks the build its own CPU runs before ND4J loads, by setting JavaCPP's
+ * {@code org.bytedeco.javacpp.platform.extension}:
  * <ul>
- *   <li>the driver: {@code cli.Main}, {@code cli.SparkRuntime} and the Spark ML classifier call {@link #select()};</li>
+ *   <li>the driver: {@code cli.Main}, {@code cli.SparkRuntime} and the Spark ML classes call {@link #select()};</li>
  *   <li>executors: {@link NativeBuildPlugin}, a Spark plugin that {@code SparkRuntime} registers and that users'
  *       own sessions add with {@code spark.plugins}.</li>
  * </ul>

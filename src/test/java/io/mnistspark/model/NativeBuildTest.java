@@ -63,8 +63,8 @@ class NativeBuildTest {
     }
 
     @Test
-    void theProductShipsAllThreeBuilds() {
-        assertEquals(ALL, NativeBuild.bundled());
+    void theProductShipsTheGenericAndTheAvx2Builds() {
+        assertEquals(EnumSet.of(Level.GENERIC, Level.AVX2), NativeBuild.bundled());
     }
 
     @Test

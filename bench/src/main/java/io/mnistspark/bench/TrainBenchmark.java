@@ -48,6 +48,9 @@ public final class TrainBenchmark {
         @Option(names = "--workers", description = "overrides spark.workers (not part of the configuration's name)")
         Integer workers;
 
+        @Option(names = "--variant", description = "a label appended to the configuration's name, e.g. generic-build")
+        String variant;
+
         @Option(names = "--mlpc-iterations", defaultValue = "60")
         int mlpcIterations;
 
@@ -63,7 +66,7 @@ public final class TrainBenchmark {
             }
             RunConfig config = loader.load();
             String name = conf.getFileName().toString().replaceFirst("\\.conf$", "")
-                    + (set.isEmpty() ? "" : " " + set);
+                    + (set.isEmpty() ? "" : " " + set) + (variant == null ? "" : " [" + variant + "]");
             BenchRun result = switch (candidate) {
                 case "pipeline" -> PipelineCandidate.run(config, name, new Path(data));
                 case "dl4j" -> SingleProcessCandidate.run(config, name, new Path(data));
