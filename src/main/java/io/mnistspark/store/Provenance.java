@@ -27,7 +27,7 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String nd
                 version("io.mnistspark", "mnist-spark"),
                 sc.version(),
                 version("org.deeplearning4j", "deeplearning4j-nn"),
-                NativeBuild.loaded(),
+                NativeBuild.describe(),
                 System.getProperty("java.version"),
                 sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
@@ -42,7 +42,7 @@ public record Provenance(String mnistSpark, String spark, String dl4j, String nd
     public static Provenance inProgress(JavaSparkContext sc, int workers, String command, Map<String, String> inputs,
                                         Instant started) {
         return new Provenance(version("io.mnistspark", "mnist-spark"), sc.version(),
-                version("org.deeplearning4j", "deeplearning4j-nn"), NativeBuild.loaded(), System.getProperty("java.version"),
+                version("org.deeplearning4j", "deeplearning4j-nn"), NativeBuild.describe(), System.getProperty("java.version"),
                 sc.master(),
                 Math.max(1, sc.sc().getExecutorMemoryStatus().size() - (sc.master().startsWith("local") ? 0 : 1)),
                 workers, command, inputs, started.toString(), null, Map.of());
