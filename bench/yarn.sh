@@ -64,7 +64,7 @@ now() { date +%s.%N; }
 seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # The final test accuracy (percent) from a run's metrics.json on HDFS.
 final_accuracy() {
-  fs -cat "$HDFS/runs/$1/metrics.json" | python3 -c 'import json, sys; print(f"{100 * json.load(sys.stdin)["test"]["accuracy"]:.2f}")'
+  fs -cat "$HDFS/runs/$1/metrics.json" | python3 -c 'import json, sys; print("%.2f" % (100 * json.load(sys.stdin)["test"]["accuracy"]))'
 }
 epoch_seconds() { sed -n 's/^Epoch [0-9]*\/[0-9]*: .*  \([0-9.]*\) s$/\1/p' "$1" | paste -sd' '; }
 epoch_second() { epoch_seconds "$1" | awk -v k="$2" '{ print $k }'; }
@@ -72,7 +72,7 @@ epoch_second() { epoch_seconds "$1" | awk -v k="$2" '{ print $k }'; }
 run() {  # name, deploy mode
   local name="$1" start
   start="$(now)"
-  if ! DEPLOY_MODE="$2" "${SUBMIT[@]}" "${TRAIN[@]}" --out "$HDFS/runs/$name" > "$WORK/$name.log" 2>&1; then
+  if ! DEPLOY_MODE="$2" timeout 900 "${SUBMIT[@]}" "${TRAIN[@]}" --out "$HDFS/runs/$name" > "$WORK/$name.log" 2>&1; then
     echo "FAIL: the $name run failed; its output ($WORK/$name.log) ends with:" >&2
     tail -20 "$WORK/$name.log" >&2
     exit 1
@@ -90,11 +90,14 @@ echo "dev YARN up and data on HDFS in $(seconds_since "$start") s"
 
 run client client
 run cluster cluster
+# Cluster mode's driver printed its epochs in the application master's container (its stdout in the NodeManager's logs).
+driver_out="$(grep -l "Wrote $HDFS/runs/cluster\$" "$YARN_DIR"/target/test/data/yarn/*/yarn-logDir-nm-*/application_*/container_*/stdout | head -1)"
+[ -n "$driver_out" ] && cp "$driver_out" "$WORK/cluster-driver.log"
 
 # The disturbed run: wait for the line of epoch KILL_EPOCH, then half of epoch KILL_EPOCH+1's undisturbed fitting time.
 DELAY="$(awk -v s="$(epoch_second "$WORK/client.log" $((KILL_EPOCH + 1)))" 'BEGIN { printf "%.1f", s / 2 }')"
 start="$(now)"
-DEPLOY_MODE=client "${SUBMIT[@]}" "${TRAIN[@]}" --out "$HDFS/runs/disturbed" > "$WORK/disturbed.log" 2>&1 &
+DEPLOY_MODE=client timeout 900 "${SUBMIT[@]}" "${TRAIN[@]}" --out "$HDFS/runs/disturbed" > "$WORK/disturbed.log" 2>&1 &
 BACKGROUND=$!
 until grep -qs "^Epoch $KILL_EPOCH/$EPOCHS: [0-9]* / " "$WORK/disturbed.log"; do
   kill -0 "$BACKGROUND" 2>/dev/null || { echo "FAIL: the disturbed run ended early:" >&2; tail -20 "$WORK/disturbed.log" >&2; exit 1; }
@@ -147,12 +150,14 @@ EXECUTOR_CONTAINER="$(grep -o 'container_[0-9_]*_000002 of capacity <memory:[0-9
   echo "| mode | wall s | final test accuracy | fitting s per epoch |"
   echo "|---|---|---|---|"
   for name in client cluster disturbed; do
-    echo "| $name | $(cat "$WORK/$name.wall") | $(cat "$WORK/$name.accuracy")% | $(epoch_seconds "$WORK/$name.log") |"
+    log="$WORK/$name.log"
+    [ "$name" != cluster ] || log="$WORK/cluster-driver.log"
+    echo "| $name | $(cat "$WORK/$name.wall") | $(cat "$WORK/$name.accuracy")% | $(epoch_seconds "$log" 2>/dev/null) |"
   done
   echo
   echo "Killed: one executor container's JVM ${DELAY} s into epoch $((KILL_EPOCH + 1)) (the disturbed run is in client mode)."
   echo "Executor containers: $EXECUTOR_CONTAINER. Data $DATA on HDFS, $EPOCHS epochs, conf/nielsen.conf --workers 2 --seed 7;"
-  echo "cluster mode's epochs are in its driver's container log. $(uptime | sed 's/.*load average/load average/')."
+  echo "$(uptime | sed 's/.*load average/load average/')."
 } | tee "$WORK/summary.md"
 "${DEV_YARN[@]}" stop
 if [ -n "$(for link in /proc/[0-9]*/cwd; do case "$(readlink "$link" 2>/dev/null)" in "$YARN_DIR"/*) echo "$link" ;; esac; done)" ]; then
