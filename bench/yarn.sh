@@ -57,9 +57,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Hadoop's file system shell with the build's Hadoop client jars.
-HADOOP_CP="$HADOOP_CONF_DIR:$(spark_classpath | tr ':' '\n' | grep -E '/(hadoop-client-(api|runtime)|slf4j-api|log4j-[a-z0-9.-]*|commons-logging)-[0-9][^/]*\.jar$' | paste -sd:)"
-fs() { java -Xmx256m -Dlog4j2.configurationFile="file:$LOG4J_CONF" -cp "$HADOOP_CP" org.apache.hadoop.fs.FsShell "$@"; }
+fs() { "${DEV_YARN[@]}" fs "$@"; }
 now() { date +%s.%N; }
 seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # The final test accuracy (percent) from a run's metrics.json on HDFS.

@@ -7,6 +7,7 @@
 #   submit/dev-yarn.sh start [--memory-mb M] [--vcores V] [--namenode-port P] [--rm-port P] [--web-port P] [--dir DIR]
 #   submit/dev-yarn.sh status [--dir DIR]     (exit 0 while running, 3 when not)
 #   submit/dev-yarn.sh stop [--dir DIR]
+#   submit/dev-yarn.sh [--dir DIR] fs -put ../shared/data/mnist-npm10k /data   (Hadoop's file system shell on it)
 #
 # Defaults: NodeManager of 12288 MB and 4 vcores (two executors of conf/spark-defaults.conf, 2g + 3g overhead,
 # and the application master), ResourceManager 127.0.0.1:8032 (scheduler 8030, resource tracker 8031, admin 8033),
@@ -23,7 +24,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 usage() {
-  sed -n '7,9p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
+  sed -n '7,10p' "${BASH_SOURCE[0]}" | sed 's/^# *//' >&2
   exit 2
 }
 
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
     --dir) DIR="$2"; shift 2 ;;
     -h|--help) usage ;;
     start|stop|status) [ -z "$ACTION" ] || usage; ACTION="$1"; shift ;;
+    fs) [ -z "$ACTION" ] || usage; ACTION=fs; shift; FS_ARGS=("$@"); break ;;
     *) echo "error: dev-yarn.sh: unknown argument $1" >&2; usage ;;
   esac
 done
@@ -209,7 +211,21 @@ status() {
   echo "HDFS hdfs://127.0.0.1:$NAMENODE_PORT"
 }
 
+# Hadoop's FsShell with the build's Hadoop client jars and this dev YARN's configuration.
+fs_shell() {
+  local cp
+  if ! live_pid > /dev/null; then
+    echo "error: dev-yarn.sh fs: no dev YARN running from $DIR (submit/dev-yarn.sh start first)" >&2
+    exit 2
+  fi
+  cp="$(spark_classpath | tr ':' '\n' \
+    | grep -E '/(hadoop-client-(api|runtime)|slf4j-api|log4j-[a-z0-9.-]*|commons-logging)-[0-9][^/]*\.jar$' | paste -sd:)"
+  exec java -Xmx256m -Dlog4j2.configurationFile="file:$LOG4J_CONF" -cp "$DIR/conf:$cp" org.apache.hadoop.fs.FsShell \
+    "${FS_ARGS[@]}"
+}
+
 case "$ACTION" in
+  fs) fs_shell ;;
   start) start ;;
   stop) stop ;;
   status) status ;;

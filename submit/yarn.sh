@@ -52,4 +52,28 @@ if [ "$DEPLOY_MODE" = cluster ] && [ -z "${SPARK_HOME:-}" ]; then
   REMOTE_DRIVER=1
 fi
 SUBMIT_ARGS=(--deploy-mode "$DEPLOY_MODE" ${QUEUE:+--queue "$QUEUE"} "${YARN_CONF[@]}" "${SUBMIT_ARGS[@]}")
+if [ "$DEPLOY_MODE" = cluster ] && [ -z "${YARN_SH_CLIENT:-}" ] && [ "${MNIST_SPARK_DRY_RUN:-}" != 1 ]; then
+  # The driver's one-line error is in the application master's log; spark-submit here ends with a stack trace.
+  # Run it, and on failure say in one line which application failed, why, and where its driver's output is.
+  verbose=0
+  for arg in "${APP_ARGS[@]}"; do [ "$arg" != --verbose ] || verbose=1; done
+  errors="$(mktemp)"
+  trap 'rm -f "$errors"' EXIT
+  status=0
+  YARN_SH_CLIENT=1 "${BASH_SOURCE[0]}" "$@" 2> "$errors" || status=$?
+  if [ "$status" -eq 0 ] || [ "$verbose" -eq 1 ]; then
+    cat "$errors" >&2
+    exit "$status"
+  fi
+  app="$(grep -o 'application_[0-9]*_[0-9]*' "$errors" | tail -1)"
+  why="$(sed -n 's/.*Application diagnostics message: //p' "$errors" | tail -1)"
+  if [ -n "$app" ]; then
+    echo "error: yarn.sh: YARN application $app failed${why:+ ($why)}; its driver's output: yarn logs -applicationId $app (run with --verbose for spark-submit's output)" >&2
+  else
+    grep -E '^error:' "$errors" >&2 || tail -1 "$errors" >&2
+  fi
+  # the driver's exit code (2: bad input) when the application master reports it
+  code="$(sed -n 's/.*User application exited with \([0-9]*\).*/\1/p' <<< "$why")"
+  exit "${code:-1}"
+fi
 run_spark_submit "$CLUSTER_JAR"
