@@ -11,7 +11,8 @@
 #
 # Defaults: NodeManager of 12288 MB and 4 vcores (two executors of conf/spark-defaults.conf, 2g + 3g overhead,
 # and the application master), ResourceManager 127.0.0.1:8032 (scheduler 8030, resource tracker 8031, admin 8033),
-# its web UI and REST API http://127.0.0.1:8088, HDFS hdfs://127.0.0.1:9000. Work directory .dev-yarn/ in the
+# its web port 8088 (bound, but in one JVM with the NodeManager's web app its pages answer 404: Guice's filter is
+# shared), HDFS hdfs://127.0.0.1:9000. Work directory .dev-yarn/ in the
 # repository (DEV_YARN_DIR); it holds
 #   conf/                     core-site.xml, hdfs-site.xml, yarn-site.xml: HADOOP_CONF_DIR for clients
 #   logs/dev-yarn.log         the daemon's output
@@ -111,17 +112,6 @@ ensure_daemon_build() {
   touch "$TEST_CLASSPATH_FILE"
 }
 
-# The ResourceManager's REST API, path $1 (curl, or bash's /dev/tcp where curl is missing).
-rm_rest() {
-  if command -v curl > /dev/null; then
-    curl -s --max-time 3 "http://127.0.0.1:$WEB_PORT$1"
-  else
-    exec 3<>"/dev/tcp/127.0.0.1/$WEB_PORT" || return 1
-    printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&3
-    sed '1,/^\r$/d' <&3
-  fi
-}
-
 start() {
   local pid p i
   if pid="$(live_pid)"; then
@@ -170,7 +160,7 @@ start() {
     exit 1
   fi
   printf 'NAMENODE_PORT=%q\nRM_PORT=%q\nWEB_PORT=%q\n' "$NAMENODE_PORT" "$RM_PORT" "$WEB_PORT" > "$DIR/cluster.env"
-  echo "Dev YARN: ResourceManager 127.0.0.1:$RM_PORT (web UI and REST http://127.0.0.1:$WEB_PORT), one NodeManager of $MEMORY_MB MB x $VCORES vcores, HDFS hdfs://127.0.0.1:$NAMENODE_PORT; HADOOP_CONF_DIR=$DIR/conf; logs in $DIR/logs, containers' in $DIR/target/test/data/yarn"
+  echo "Dev YARN: ResourceManager 127.0.0.1:$RM_PORT (web port $WEB_PORT), one NodeManager of $MEMORY_MB MB x $VCORES vcores, HDFS hdfs://127.0.0.1:$NAMENODE_PORT; HADOOP_CONF_DIR=$DIR/conf; logs in $DIR/logs, containers' in $DIR/target/test/data/yarn"
 }
 
 stop() {
@@ -207,8 +197,10 @@ status() {
     return 3
   fi
   echo "dev YARN: running (pid $pid), $(container_pids | wc -l) container process(es); HADOOP_CONF_DIR=$DIR/conf"
-  echo "ResourceManager http://127.0.0.1:$WEB_PORT: $(rm_rest /ws/v1/cluster/metrics | grep -o '"activeNodes":[0-9]*' || echo 'no answer'), $(rm_rest /ws/v1/cluster/metrics | grep -o '"appsRunning":[0-9]*' || true)"
-  echo "HDFS hdfs://127.0.0.1:$NAMENODE_PORT"
+  local p
+  for p in "ResourceManager $RM_PORT" "HDFS NameNode $NAMENODE_PORT"; do
+    if port_busy "${p##* }"; then echo "${p% *} 127.0.0.1:${p##* }: listening"; else echo "${p% *} 127.0.0.1:${p##* }: not listening"; fi
+  done
 }
 
 # Hadoop's FsShell with the build's Hadoop client jars and this dev YARN's configuration.

@@ -73,7 +73,7 @@ if [ "$DEPLOY_MODE" = cluster ] && [ -z "${YARN_SH_CLIENT:-}" ] && [ "${MNIST_SP
     grep -E '^error:' "$errors" >&2 || tail -1 "$errors" >&2
   fi
   # the driver's exit code (2: bad input) when the application master reports it
-  code="$(sed -n 's/.*User application exited with \([0-9]*\).*/\1/p' <<< "$why")"
+  code="$(sed -n 's/.*User application exited with \(status \)\{0,1\}\([0-9]*\).*/\2/p' <<< "$why")"
   exit "${code:-1}"
 fi
 run_spark_submit "$CLUSTER_JAR"
