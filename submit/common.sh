@@ -165,8 +165,11 @@ run_spark_submit() {
     # shellcheck disable=SC2206
     # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands
     cmd=(java -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch "${JAVA17_OPENS[@]}" "${driver_opts[@]}" ${JAVA_OPTS:-}
-         -cp "$MNIST_SPARK_HOME/conf:${driver_cp:-$SPARK_HOME/jars/*}"
+         -cp "$MNIST_SPARK_HOME/conf${HADOOP_CONF_DIR:+:$HADOOP_CONF_DIR}${YARN_CONF_DIR:+:$YARN_CONF_DIR}:${driver_cp:-$SPARK_HOME/jars/*}"
          org.apache.spark.deploy.SparkSubmit --properties-file "$SPARK_DEFAULTS")
+    if [ "${REMOTE_DRIVER:-}" = 1 ]; then  # cluster deploy mode (yarn.sh): the driver's JVM is launched elsewhere
+      cmd+=(--driver-memory "$heap" --conf "spark.driver.extraJavaOptions=-Xms$heap ${driver_opts[*]} ${JAVA_OPTS:-}")
+    fi
   fi
   cmd+=(--master "$MASTER" "${SUBMIT_ARGS[@]}" --class "$MAIN_CLASS" "$app_jar" "${APP_ARGS[@]}")
   if [ "${MNIST_SPARK_DRY_RUN:-}" = 1 ]; then

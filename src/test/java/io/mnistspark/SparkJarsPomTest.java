@@ -29,6 +29,8 @@ class SparkJarsPomTest {
         assertEquals(org.apache.spark.package$.MODULE$.SPARK_VERSION(), property(sparkJars, "spark.version"));
         assertEquals(property(main, "spark.version"), property(sparkJars, "spark.version"));
         assertEquals(property(main, "scala.binary.version"), property(sparkJars, "scala.binary.version"));
+        // the YARN client compiles against (provided) and the one the dev YARN's containers run are the same
+        assertEquals(property(main, "spark-yarn.version"), property(sparkJars, "spark-yarn.version"));
         assertTrue(sparkJars.contains("<artifactId>jackson-bom</artifactId>\n        <version>"
                 + property(main, "jackson.version") + "</version>"), "jackson-bom " + property(main, "jackson.version"));
         assertTrue(sparkJars.contains("<artifactId>slf4j-api</artifactId>\n        <version>"

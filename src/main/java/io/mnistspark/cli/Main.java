@@ -2,6 +2,7 @@ package io.mnistspark.cli;
 
 import io.mnistspark.RunFailedException;
 import io.mnistspark.UserException;
+import org.apache.spark.SparkUserAppException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,12 +34,26 @@ public final class Main implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, evaluate, score, convert, fetch or report");
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws SparkUserAppException {
         io.mnistspark.model.NativeBuild.select(); // first: the ND4J build this CPU runs (see NativeBuild)
         PrintWriter err = new PrintWriter(System.err, true);
         Interruption.install(err);
         int code = run(new PrintWriter(System.out, true), err, args);
+        if (inYarnApplicationMaster()) {
+            // YARN cluster mode: Spark's ApplicationMaster reports the application's status when main returns (or
+            // throws, with the exit code); a System.exit would make it fail the attempt and YARN run it again.
+            if (code != OK) {
+                throw new SparkUserAppException(code);
+            }
+            return;
+        }
         System.exit(code);
+    }
+
+    /** Whether this driver runs inside Spark's YARN ApplicationMaster (deploy mode cluster), which sets these. */
+    static boolean inYarnApplicationMaster() {
+        return System.getProperty("spark.yarn.app.id") != null
+                && "cluster".equals(System.getProperty("spark.submit.deployMode"));
     }
 
     /** Runs the command line and returns its exit code (never exits the JVM). */
