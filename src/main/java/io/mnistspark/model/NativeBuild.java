@@ -25,10 +25,12 @@ import java.util.TreeSet;
  * A value the user already set ({@code -Dorg.bytedeco.javacpp.platform.extension=-avx2}, or {@code -generic} for
  * the generic build) is kept. The choice follows libnd4j's own minimal requirements for each build.
  *
- * <p>The matrix products run in the OpenBLAS 0.3.19 JavaCPP bundles, which picks its kernels from the CPU (its
- * SkylakeX kernels on AVX-512 CPUs, Zen 4 included) unless {@code OPENBLAS_CORETYPE} in the environment names
- * others; {@link #describe()} records that variable with the build, since it changes the speed (1.5x the sgemm
- * GFLOP/s of a {@code conf/best.conf} fit step's products between Haswell and SkylakeX kernels on Zen 4).
+ * <p>The same call sets the BLAS kernels: ND4J's matrix products run in the OpenBLAS 0.3.19 that JavaCPP bundles,
+ * which takes CPUs it does not know (AMD Zen 4 among them) for Haswell and uses its AVX2 kernels. On a CPU with the
+ * AVX-512 subsets OpenBLAS's SkylakeX kernels use (F, CD, BW, DQ, VL), {@link #select()} sets
+ * {@code OPENBLAS_CORETYPE=SkylakeX} in the process environment (libc's {@code setenv}, before OpenBLAS loads and
+ * reads it), unless the environment already names a core type. Measured: 1.5x the sgemm GFLOP/s of a
+ * {@code conf/best.conf} fit step's products on Zen 4.
  */
 public final class NativeBuild {
     /** JavaCPP's system property naming the build's extension. */
@@ -38,6 +40,11 @@ public final class NativeBuild {
 
     /** OpenBLAS's environment variable naming the kernels to use instead of its own CPU detection. */
     static final String BLAS_CORE_VARIABLE = "OPENBLAS_CORETYPE";
+
+    /** The CPU flags OpenBLAS's SkylakeX kernels need (its own check for them, {@code support_avx512}). */
+    static final Set<String> SKYLAKEX_FLAGS = Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+
+    private static String blasCore;
 
     /** ND4J's CPU builds, from the least to the most demanding. */
     public enum Level {
@@ -97,15 +104,46 @@ public final class NativeBuild {
         if (!isLinuxX86()) {
             return Level.GENERIC;
         }
-        Level chosen = choose(cpuFlags(Path.of("/proc/cpuinfo")), bundled());
+        Set<String> flags = cpuFlags(Path.of("/proc/cpuinfo"));
+        Level chosen = choose(flags, bundled());
         System.setProperty(PROPERTY, chosen.extension());
+        selectBlasKernels(flags);
         return chosen;
     }
 
-    /** The build this JVM loaded, and OpenBLAS's kernels when the environment chooses them: "avx2, OPENBLAS_CORETYPE=Haswell". */
+    /** The OpenBLAS core type for these CPU flags: "SkylakeX" where its kernels run, else null (OpenBLAS decides). */
+    static String blasCoreType(Set<String> cpuFlags) {
+        return cpuFlags.containsAll(SKYLAKEX_FLAGS) ? "SkylakeX" : null;
+    }
+
+    private static void selectBlasKernels(Set<String> flags) {
+        String own = System.getenv(BLAS_CORE_VARIABLE);
+        if (own != null && !own.isEmpty()) {
+            blasCore = own;
+            return;
+        }
+        String core = blasCoreType(flags);
+        if (core == null) {
+            return;
+        }
+        try {
+            if (org.bytedeco.systems.global.linux.setenv(BLAS_CORE_VARIABLE, core, 0) == 0) {
+                blasCore = core;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // no libc binding for this platform: OpenBLAS keeps its own choice
+        }
+    }
+
+    /** The OpenBLAS core type this JVM set or found in its environment; null when OpenBLAS chooses by itself. */
+    public static synchronized String blasCore() {
+        return blasCore;
+    }
+
+    /** The build this JVM loaded and the BLAS kernels it asked for, e.g. "avx2, OpenBLAS SkylakeX kernels". */
     public static String describe() {
-        String core = System.getenv(BLAS_CORE_VARIABLE);
-        return loaded() + (core == null || core.isEmpty() ? "" : ", " + BLAS_CORE_VARIABLE + "=" + core);
+        String core = blasCore();
+        return loaded() + (core == null ? "" : ", OpenBLAS " + core + " kernels");
     }
 
     /** The level a value of {@link #PROPERTY} loads: GENERIC for a value naming no build. */

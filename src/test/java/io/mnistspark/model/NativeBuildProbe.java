@@ -8,6 +8,7 @@ public final class NativeBuildProbe {
     public static void main(String[] args) {
         NativeBuild.Level selected = NativeBuild.select();
         org.nd4j.linalg.factory.Nd4j.create(1);
-        System.out.println("selected=" + selected.label() + " loaded=" + NativeBuild.loaded());
+        System.out.println("selected=" + selected.label() + " loaded=" + NativeBuild.loaded() + " blas="
+                + NativeBuild.blasCore());
     }
 }

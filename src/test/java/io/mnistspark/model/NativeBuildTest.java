@@ -44,6 +44,15 @@ class NativeBuildTest {
     }
 
     @Test
+    void openBlasGetsItsSkylakeXKernelsOnlyWhereTheyRun() {
+        Set<String> haswell = flags(BASE, "avx", "avx2", "fma");
+        assertEquals(null, NativeBuild.blasCoreType(haswell));
+        assertEquals(null, NativeBuild.blasCoreType(flags(haswell, "avx512f", "avx512cd")), "Knights Landing");
+        assertEquals("SkylakeX", NativeBuild.blasCoreType(
+                flags(haswell, "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl")));
+    }
+
+    @Test
     void readsTheFlagsOfProcCpuinfo(@TempDir Path dir) throws IOException {
         Path cpuinfo = dir.resolve("cpuinfo");
         Files.writeString(cpuinfo, "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu avx avx2 fma\n\n"
@@ -79,11 +88,18 @@ class NativeBuildTest {
     /** On this machine's CPU, a fresh JVM loads the build {@link NativeBuild#choose} names, or the one the user set. */
     @Test
     void aFreshJvmLoadsTheChosenBuildOnThisCpu() throws Exception {
-        Level expected = NativeBuild.choose(NativeBuild.cpuFlags(Path.of("/proc/cpuinfo")), NativeBuild.bundled());
-        assertEquals("selected=" + expected.label() + " loaded=" + expected.label(), probe());
-        assertEquals("selected=generic loaded=generic", probe("-D" + NativeBuild.PROPERTY + "=-generic"),
+        Set<String> cpu = NativeBuild.cpuFlags(Path.of("/proc/cpuinfo"));
+        Level expected = NativeBuild.choose(cpu, NativeBuild.bundled());
+        String core = NativeBuild.blasCoreType(cpu);
+        assertEquals("selected=" + expected.label() + " loaded=" + expected.label() + " blas=" + core, probe());
+        if (core != null) { // OpenBLAS's own word (OPENBLAS_VERBOSE=2 makes it print the kernels it loaded)
+            assertTrue(output.contains("Core: " + core), output);
+        }
+        assertTrue(probe("-D" + NativeBuild.PROPERTY + "=-generic").startsWith("selected=generic loaded=generic "),
                 "a build the user chose is kept");
     }
+
+    private static String output = "";
 
     private static String probe(String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>();
@@ -92,9 +108,13 @@ class NativeBuildTest {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), NativeBuildProbe.class.getName()));
         File log = File.createTempFile("native-build", ".log");
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+            builder.environment().remove("OPENBLAS_CORETYPE");
+            builder.environment().put("OPENBLAS_VERBOSE", "2");
+            Process process = builder.start();
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe JVM finishes");
             List<String> lines = Files.readAllLines(log.toPath(), StandardCharsets.UTF_8);
+            output = String.join("\n", lines);
             assertEquals(0, process.exitValue(), String.join("\n", lines));
             return lines.stream().filter(l -> l.startsWith("selected=")).findFirst().orElse(String.join("\n", lines));
         } finally {
