@@ -25,12 +25,12 @@ import java.util.TreeSet;
  * A value the user already set ({@code -Dorg.bytedeco.javacpp.platform.extension=-avx2}, or {@code -generic} for
  * the generic build) is kept. The choice follows libnd4j's own minimal requirements for each build.
  *
- * <p>The same call sets the BLAS kernels: ND4J's matrix products run in the OpenBLAS 0.3.19 that JavaCPP bundles,
- * which takes CPUs it does not know (AMD Zen 4 among them) for Haswell and uses its AVX2 kernels. On a CPU with the
- * AVX-512 subsets OpenBLAS's SkylakeX kernels use (F, CD, BW, DQ, VL), {@link #select()} sets
- * {@code OPENBLAS_CORETYPE=SkylakeX} in the process environment (libc's {@code setenv}, before OpenBLAS loads and
- * reads it), unless the environment already names a core type. Measured: 1.5x the sgemm GFLOP/s of a
- * {@code conf/best.conf} fit step's products on Zen 4.
+ * <p>The same call sets the BLAS kernels. ND4J's matrix products run in the OpenBLAS 0.3.19 that JavaCPP bundles,
+ * whose CPU detection predates AMD Zen 5: on it, it picks its "Barcelona" kernels (SSE2, 2007), at a third of
+ * the sgemm GFLOP/s of its SkylakeX kernels, and ND4J fits {@code conf/best.conf} at half speed. So, unless the
+ * environment already names a core type, {@link #select()} sets {@code OPENBLAS_CORETYPE} in the process
+ * environment (libc's {@code setenv}, before OpenBLAS loads and reads it) from the CPU's flags: SkylakeX where its
+ * AVX-512 kernels run (F, CD, BW, DQ, VL), Haswell on AVX2 CPUs, OpenBLAS's own choice otherwise.
  */
 public final class NativeBuild {
     /** JavaCPP's system property naming the build's extension. */
@@ -111,9 +111,12 @@ public final class NativeBuild {
         return chosen;
     }
 
-    /** The OpenBLAS core type for these CPU flags: "SkylakeX" where its kernels run, else null (OpenBLAS decides). */
+    /** The OpenBLAS core type for these CPU flags: SkylakeX or Haswell where their kernels run, else null (OpenBLAS decides). */
     static String blasCoreType(Set<String> cpuFlags) {
-        return cpuFlags.containsAll(SKYLAKEX_FLAGS) ? "SkylakeX" : null;
+        if (cpuFlags.containsAll(SKYLAKEX_FLAGS)) {
+            return "SkylakeX";
+        }
+        return cpuFlags.containsAll(Level.AVX2.requiredFlags) ? "Haswell" : null;
     }
 
     private static void selectBlasKernels(Set<String> flags) {
@@ -140,7 +143,7 @@ public final class NativeBuild {
         return blasCore;
     }
 
-    /** The build this JVM loaded and the BLAS kernels it asked for, e.g. "avx2, OpenBLAS SkylakeX kernels". */
+    /** The build this JVM loaded and the BLAS kernels set or found in the environment, e.g. "avx2, OpenBLAS SkylakeX kernels". */
     public static String describe() {
         String core = blasCore();
         return loaded() + (core == null ? "" : ", OpenBLAS " + core + " kernels");
