@@ -78,7 +78,7 @@ final class ResultsTable {
                     .mapToDouble(BenchRun.Epoch::fitCpuSeconds).toArray())));
             row.put("evaluation_seconds_per_epoch", median(runs, r -> median(r.epochs().stream()
                     .mapToDouble(BenchRun.Epoch::evaluationSeconds).toArray())));
-            row.put("examples_per_second", median(runs, r -> r.trainingExamples() / medianFit(r)));
+            row.put("examples_per_second", examplesPerSecond(runs));
             row.put("startup_seconds", median(runs, BenchRun::startupSeconds));
             row.put("setup_seconds", median(runs, BenchRun::setupSeconds));
             row.put("target_accuracy", target);
@@ -93,22 +93,29 @@ final class ResultsTable {
         return rows;
     }
 
+    /** The groups of this project's pipeline (one per configuration and worker count). */
+    private List<List<BenchRun>> pipelineGroups() {
+        return groups.values().stream().filter(g -> g.get(0).candidate().equals("pipeline")).toList();
+    }
+
+    /** Median over the runs of training examples per second of median fitting time. */
+    private static double examplesPerSecond(List<BenchRun> runs) {
+        return median(runs, r -> r.trainingExamples() / medianFit(r));
+    }
+
     /** Ratios the targets are stated in, computed from the groups that are present. */
     List<String> comparisons() {
         List<String> lines = new ArrayList<>();
         List<BenchRun> all = groups.values().stream().flatMap(List::stream).toList();
-        for (List<BenchRun> pipeline : groups.values()) {
+        for (List<BenchRun> pipeline : pipelineGroups()) {
             BenchRun p = pipeline.get(0);
-            if (!p.candidate().equals("pipeline")) {
-                continue;
-            }
             for (List<BenchRun> other : groups.values()) {
                 BenchRun o = other.get(0);
                 if (o.candidate().equals("dl4j-single-process") && o.config().equals(p.config())) {
                     lines.add(String.format(Locale.ROOT,
                             "- %s: pipeline with %d worker(s) processes %.2fx the examples per second of single-process DL4J",
-                            p.config(), p.workers(), median(pipeline, r -> r.trainingExamples() / medianFit(r))
-                                    / median(other, r -> r.trainingExamples() / medianFit(r))));
+                            p.config(), p.workers(), examplesPerSecond(pipeline)
+                                    / examplesPerSecond(other)));
                 }
                 if (o.candidate().startsWith("mllib-mlpc") && o.config().equals(p.config())) {
                     double mlpcAccuracy = median(other, BenchRun::finalAccuracy);
@@ -126,18 +133,15 @@ final class ResultsTable {
                 }
             }
         }
-        for (List<BenchRun> pipeline : groups.values()) {
+        for (List<BenchRun> pipeline : pipelineGroups()) {
             BenchRun p = pipeline.get(0);
-            if (!p.candidate().equals("pipeline")) {
-                continue;
-            }
             for (List<BenchRun> peer : groups.values()) {
                 BenchRun o = peer.get(0);
                 if (!PEERS.contains(o.candidate()) || !o.config().split(" ")[0].equals(p.config().split(" ")[0])) {
                     continue;
                 }
-                double ours = median(pipeline, r -> r.trainingExamples() / medianFit(r));
-                double theirs = median(peer, r -> r.trainingExamples() / medianFit(r));
+                double ours = examplesPerSecond(pipeline);
+                double theirs = examplesPerSecond(peer);
                 lines.add(String.format(Locale.ROOT,
                         "- %s: pipeline with %d worker(s) processes %.2fx the examples per second of %s (%d thread(s))"
                                 + "; fit s/epoch %.2f against %.2f: %.2fx",
