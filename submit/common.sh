@@ -122,7 +122,7 @@ make_spark_home() {
 # Runs spark-submit with conf/spark-defaults.conf, the application jar $1 and the Java 17 options, then
 # SUBMIT_ARGS, MASTER and APP_ARGS. With SPARK_HOME set: that installation's bin/spark-submit. Without:
 # SparkSubmit from the build's jars in this JVM (client mode), with a SPARK_HOME made from the build.
-# Environment: DRIVER_MEMORY (driver heap, default 1g, fixed and pre-touched), OFFHEAP_MAX (the driver's ND4J
+# Environment: DRIVER_MEMORY (driver heap, default 1g; fixed and pre-touched except for score), OFFHEAP_MAX (the driver's ND4J
 # off-heap limit, default 2G), PHYSICAL_MAX (JavaCPP's resident-memory limit for the driver, default 0: not
 # checked, because the check reads the process's resident size at every native allocation, which cost a
 # quarter of an epoch of conf/nielsen.conf; bench/README.md), MALLOC_ARENA_MAX (default 4),
@@ -136,11 +136,19 @@ run_spark_submit() {
     "-Dorg.bytedeco.javacpp.maxphysicalbytes=${PHYSICAL_MAX:-0}"
     "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
   )
-  local cmd heap="${DRIVER_MEMORY:-1g}" arg
+  local cmd heap="${DRIVER_MEMORY:-1g}" arg command=""
+  # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands over a long run
+  local heap_opts=(-Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch)
   for arg in "${APP_ARGS[@]}"; do
     case "$arg" in
       -*) ;;
       score)
+        command=score
+        # A score run is short and its driver holds little: touching every page of a 1 GB heap first costs
+        # 2 s in a virtual machine, longer than scoring 70000 images; the serial collector's young collections
+        # of short-lived rows cost less than G1's concurrent threads and barriers on 2 cores (3.5 s instead of
+        # 4.2 s inside a 70000-image run, the same at 700000; bench/README.md#scoring).
+        heap_opts=(-Xmx"$heap" -XX:+UseSerialGC)
         # A score run is short and has few hot loops: C2 compiles only what is really hot (the pixel loops,
         # SHA-256), not Spark's and DL4J's start-up code. That halves the JIT's CPU time of a run (bench/README.md).
         driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
@@ -158,17 +166,22 @@ run_spark_submit() {
       exit 2
     fi
     cmd=("$SPARK_HOME/bin/spark-submit" --properties-file "$SPARK_DEFAULTS"
-         --driver-memory "$heap" --driver-java-options "-Xms$heap -XX:+AlwaysPreTouch ${driver_opts[*]} ${JAVA_OPTS:-}")
+         --driver-memory "$heap" --driver-java-options "${heap_opts[*]/-Xmx*/} ${driver_opts[*]} ${JAVA_OPTS:-}")
   else
     make_spark_home "$MNIST_SPARK_HOME/target/spark-home"
     export SPARK_HOME="$MNIST_SPARK_HOME/target/spark-home" SPARK_SCALA_VERSION=2.12
+    local classpath="$MNIST_SPARK_HOME/conf${HADOOP_CONF_DIR:+:$HADOOP_CONF_DIR}${YARN_CONF_DIR:+:$YARN_CONF_DIR}:${driver_cp:-$SPARK_HOME/jars/*}"
+    class_archive "$command" "$driver_cp"
+    if [ -n "$CDS_WRITING" ]; then
+      classpath="$driver_cp"  # jars only: the JVM archives from none other (log4j2 and Spark's settings are named by flags)
+    elif [ -n "$CDS_ARCHIVE" ]; then
+      classpath="$driver_cp:$MNIST_SPARK_HOME/conf"  # the archive's jars first, as when it was written
+    fi
     # shellcheck disable=SC2206
-    # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands
-    cmd=(java -Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch "${JAVA17_OPENS[@]}" "${driver_opts[@]}" ${JAVA_OPTS:-}
-         -cp "$MNIST_SPARK_HOME/conf${HADOOP_CONF_DIR:+:$HADOOP_CONF_DIR}${YARN_CONF_DIR:+:$YARN_CONF_DIR}:${driver_cp:-$SPARK_HOME/jars/*}"
-         org.apache.spark.deploy.SparkSubmit --properties-file "$SPARK_DEFAULTS")
+    cmd=(java "${heap_opts[@]}" "${JAVA17_OPENS[@]}" "${driver_opts[@]}" "${CDS_OPTS[@]}" ${JAVA_OPTS:-}
+         -cp "$classpath" org.apache.spark.deploy.SparkSubmit --properties-file "$SPARK_DEFAULTS")
     if [ "${REMOTE_DRIVER:-}" = 1 ]; then  # cluster deploy mode (yarn.sh): the driver's JVM is launched elsewhere
-      cmd+=(--driver-memory "$heap" --conf "spark.driver.extraJavaOptions=-Xms$heap ${driver_opts[*]} ${JAVA_OPTS:-}")
+      cmd+=(--driver-memory "$heap" --conf "spark.driver.extraJavaOptions=${heap_opts[0]/-Xmx*/} ${driver_opts[*]} ${JAVA_OPTS:-}")
     fi
   fi
   cmd+=(--master "$MASTER" "${SUBMIT_ARGS[@]}" --class "$MAIN_CLASS" "$app_jar" "${APP_ARGS[@]}")
@@ -177,7 +190,46 @@ run_spark_submit() {
     echo
     exit 0
   fi
-  exec "${cmd[@]}"
+  if [ -z "${CDS_WRITING:-}" ]; then
+    exec "${cmd[@]}"
+  fi
+  echo "mnist-spark: this first $command run also writes the JVM's class-data archive $CDS_ARCHIVE (once; later runs start faster)" >&2
+  local status=0
+  trap 'rm -f "$CDS_WRITING"' EXIT
+  "${cmd[@]}" || status=$?
+  # kept only when the JVM maps it (a full disk or an interrupted run leaves nothing usable)
+  if [ "$status" = 0 ] && [ -s "$CDS_WRITING" ] && java -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on -Xlog:cds=off \
+      -Xlog:cds+dynamic=off -cp "$driver_cp" -version > /dev/null 2>&1; then
+    rm -f "$(dirname "$CDS_ARCHIVE")/$command"-*.jsa
+    mv -f "$CDS_WRITING" "$CDS_ARCHIVE"
+  fi
+  rm -f "$CDS_WRITING"
+  exit "$status"
+}
+
+# A JVM class-data archive (AppCDS) for the local driver of short commands (score): the 17000 classes of Spark,
+# DL4J and Parquet are mapped from one file instead of being read, parsed and verified from 200 jars, which
+# takes 3-4 s of a score run (bench/README.md#scoring). Like JDK 19's -XX:+AutoCreateSharedArchive: the first
+# run writes target/cds/COMMAND-KEY.jsa at its exit (about 20 s more, once), the next runs map it. KEY covers the
+# java binary and every jar's path, size and time, so a new build or JDK writes a new archive. Only for a class path of
+# jars (the JVM cannot archive from a directory such as HADOOP_CONF_DIR); MNIST_SPARK_CDS=0 turns it off.
+# Sets CDS_OPTS (JVM flags), CDS_ARCHIVE (the archive) and CDS_WRITING (the file being written, or empty).
+class_archive() {
+  local command="$1" jars="$2" dir="$MNIST_SPARK_HOME/target/cds" key
+  CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
+  if [ "$command" != score ] || [ "${MNIST_SPARK_CDS:-1}" = 0 ] || [ -z "$jars" ] || [ -n "${HADOOP_CONF_DIR:-}" ] \
+      || [ -n "${YARN_CONF_DIR:-}" ] || [ "${REMOTE_DRIVER:-}" = 1 ] || ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+    return
+  fi
+  # shellcheck disable=SC2046
+  key="$(stat -c '%n %s %Y' "$(readlink -f "$(command -v java)")" $(tr ':' ' ' <<< "$jars") | md5sum | cut -c1-12)"
+  CDS_ARCHIVE="$dir/$command-$key.jsa"
+  if [ -s "$CDS_ARCHIVE" ]; then
+    CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+  else
+    CDS_WRITING="$dir/.$command-$key.$$.jsa"
+    CDS_OPTS=(-XX:ArchiveClassesAtExit="$CDS_WRITING" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
 }
 
 # For the wrappers that only work with a Spark installation (YARN, Kubernetes: their clients are not in the build).

@@ -46,19 +46,28 @@ public final class BatchScorer implements Serializable {
 
     /** The outputs of the first {@code n} rows of {@code inputs} ({@code n x numFeatures} values, row by row). */
     public Scores score(float[] inputs, int n) {
-        return new Scores(outputs(NetworkPool.borrow(poolKey, model::value), poolKey, inputs, n, numFeatures));
+        return new Scores(outputs(NetworkPool.borrow(poolKey, model::value), poolKey, inputs, n, numFeatures), n);
     }
 
-    /** The network's outputs for {@code n} rows; {@code network} is given back to the pool. */
-    static double[][] outputs(MultiLayerNetwork network, String poolKey, float[] inputs, int n, int numFeatures) {
+    /**
+     * The network's outputs for {@code n} rows, row by row in one array ({@code n x} outputs); {@code network} is
+     * given back to the pool.
+     */
+    static float[] outputs(MultiLayerNetwork network, String poolKey, float[] inputs, int n, int numFeatures) {
         try {
             // one bulk copy into native memory (Nd4j.create(float[]) copies value by value)
             INDArray input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numFeatures}, 'c');
             input.data().asNioFloat().put(inputs, 0, n * numFeatures);
             INDArray output = network.output(input, false);
-            double[][] result = output.toDoubleMatrix();
+            // and one bulk copy out: toDoubleMatrix() would make an INDArray of every row
+            boolean whole = output.ordering() == 'c' && !output.isView() && output.data().length() == output.length();
+            INDArray rows = whole ? output : output.dup('c');
+            float[] result = rows.data().asFloat();
             input.close();
             output.close();
+            if (!whole) {
+                rows.close();
+            }
             return result;
         } finally {
             NetworkPool.giveBack(poolKey, network);
@@ -67,24 +76,32 @@ public final class BatchScorer implements Serializable {
 
     /** The classifier outputs of one batch. */
     public final class Scores {
-        private final double[][] raw;
+        private final float[] raw;
+        private final int rows;
+        private final int classes;
 
-        Scores(double[][] raw) {
+        Scores(float[] raw, int rows) {
             this.raw = raw;
+            this.rows = rows;
+            this.classes = numClasses;
         }
 
         public int rows() {
-            return raw.length;
+            return rows;
         }
 
         /** The network's outputs for row {@code r} (Spark's {@code rawPrediction}). */
         public double[] raw(int r) {
-            return raw[r];
+            double[] outputs = new double[classes];
+            for (int c = 0; c < classes; c++) {
+                outputs[c] = raw[r * classes + c];
+            }
+            return outputs;
         }
 
         /** Spark's {@code probability} of row {@code r}: the outputs normalised to sum to 1 (a softmax's already do). */
         public double[] probability(int r) {
-            double[] p = raw[r].clone();
+            double[] p = raw(r);
             if (softmax) {
                 return p;
             }
@@ -100,11 +117,10 @@ public final class BatchScorer implements Serializable {
 
         /** Spark's {@code prediction} of row {@code r}, given its {@link #probability}. */
         public int prediction(int r, double[] probability) {
-            double[] outputs = raw[r];
             int best = 0;
             double bestValue = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < outputs.length; i++) {
-                double value = thresholds == null ? outputs[i]
+            for (int i = 0; i < classes; i++) {
+                double value = thresholds == null ? raw[r * classes + i]
                         : thresholds[i] == 0 ? Double.POSITIVE_INFINITY : probability[i] / thresholds[i];
                 if (value > bestValue) {
                     best = i;

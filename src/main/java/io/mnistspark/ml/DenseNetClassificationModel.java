@@ -146,8 +146,13 @@ public final class DenseNetClassificationModel
     public Vector predictRaw(Vector features) {
         float[] inputs = new float[numFeatures];
         PartitionScorer.copy(features, inputs, 0, numFeatures);
-        return Vectors.dense(BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, inputs, 1,
-                numFeatures)[0]);
+        float[] outputs = BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, inputs, 1,
+                numFeatures);
+        double[] raw = new double[outputs.length];
+        for (int c = 0; c < raw.length; c++) {
+            raw[c] = outputs[c];
+        }
+        return Vectors.dense(raw);
     }
 
     @Override
