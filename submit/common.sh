@@ -212,13 +212,18 @@ run_spark_submit() {
 # takes 3-4 s of a score run (bench/README.md#scoring). Like JDK 19's -XX:+AutoCreateSharedArchive: the first
 # run writes target/cds/COMMAND-KEY.jsa at its exit (about 20 s more, once), the next runs map it. KEY covers the
 # java binary and every jar's path, size and time, so a new build or JDK writes a new archive. Only for a class path of
-# jars (the JVM cannot archive from a directory such as HADOOP_CONF_DIR); MNIST_SPARK_CDS=0 turns it off.
+# jars (the JVM cannot archive from a directory such as HADOOP_CONF_DIR), and not with Flight Recorder or a Java agent
+# in JAVA_OPTS (JDK 17 can crash mapping the archive then); MNIST_SPARK_CDS=0 turns it off.
 # Sets CDS_OPTS (JVM flags), CDS_ARCHIVE (the archive) and CDS_WRITING (the file being written, or empty).
 class_archive() {
   local command="$1" jars="$2" dir="$MNIST_SPARK_HOME/target/cds" key
   CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
   if [ "$command" != score ] || [ "${MNIST_SPARK_CDS:-1}" = 0 ] || [ -z "$jars" ] || [ -n "${HADOOP_CONF_DIR:-}" ] \
       || [ -n "${YARN_CONF_DIR:-}" ] || [ "${REMOTE_DRIVER:-}" = 1 ] || ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+    return
+  fi
+  # JDK 17 can crash mapping a dynamic archive while a class-file hook is on (Flight Recorder, Java agents)
+  if [[ "${JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}" =~ (-javaagent|-agentlib|-agentpath|FlightRecord) ]]; then
     return
   fi
   # shellcheck disable=SC2046

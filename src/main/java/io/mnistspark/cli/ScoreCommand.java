@@ -18,15 +18,13 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +36,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * {@code score}: labels an IDX images file or a folder of image files with a trained model and writes the
@@ -127,46 +124,36 @@ final class ScoreCommand implements Callable<Integer> {
             RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
                     line -> TrainCommand.warn(spec.commandLine().getErr(), line));
             Interruption.watch(run);
-            JavaRDD<Row> filesScored = null;
             ImageBlocks blocks = null;
             try {
                 LongAccumulator done = sc.sc().longAccumulator("images scored");
+                CollectionAccumulator<PredictionRows.Rejected> rejections = sc.sc().collectionAccumulator("files rejected");
                 BatchScorer scorer = classifier.batchScorer(sc);
                 Dataset<Row> predictions;
-                Dataset<Row> rejected;
                 long total;
                 if (folder) {
                     int side = squareSide(classifier.numFeatures());
                     total = listing.size();
-                    // the scored and the rejected files come out of one pass, kept on the executors' local
-                    // disks (a hundred bytes a file, never in memory) for the two outputs and their counts;
-                    // persisted as an RDD, so that writing the predictions is the pass (a cached Dataset would
-                    // first be materialised by a job of its own)
-                    filesScored = PredictionRows.ofFiles(ImageFolder.decode(sc, listing, hadoop, side, side, invert),
-                            scorer, batchSize, done).persist(StorageLevel.DISK_ONLY());
-                    Dataset<Row> all = session.createDataFrame(filesScored,
-                            PredictionRows.schema("path", false, classes, true));
-                    predictions = all.filter(col("error").isNull()).drop("error");
-                    rejected = all.filter(col("error").isNotNull()).select(col("path"), col("error").as("reason"));
+                    // one pass: the scored files are written, the rejected ones come back with the tasks' results
+                    predictions = session.createDataFrame(PredictionRows.ofFiles(
+                            ImageFolder.decode(sc, listing, hadoop, side, side, invert), scorer, batchSize, done,
+                            rejections), PredictionRows.schema("path", false, classes));
                 } else {
                     blocks = idxBlocks(sc, inputPath, classifier.numFeatures(), classes);
                     total = blocks.count();
                     predictions = session.createDataFrame(
                             PredictionRows.ofBlocks(blocks, scorer, batchSize, labels != null, done),
-                            PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes, false));
-                    rejected = session.createDataFrame(List.of(), DataTypes.createStructType(List.of(
-                            DataTypes.createStructField("path", DataTypes.StringType, false),
-                            DataTypes.createStructField("reason", DataTypes.StringType, false))));
+                            PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes));
                 }
                 try (ScoreProgress progress = ScoreProgress.follow(sc.sc(), done, total, console, progressIntervalMillis)) {
                     write(predictions, run.staged("predictions"));
                 }
-                write(rejected.coalesce(1), run.staged("rejected"));
-                long rejectedCount = 0;
-                if (folder) {
-                    int error = PredictionRows.schema("path", false, classes, true).length() - 1;
-                    rejectedCount = filesScored.filter(row -> !row.isNullAt(error)).count();
-                }
+                List<Row> rejected = rejections.value().stream()
+                        .sorted(java.util.Comparator.comparing(PredictionRows.Rejected::path))
+                        .map(PredictionRows.Rejected::row).toList();
+                write(session.createDataFrame(rejected, PredictionRows.Rejected.schema()).coalesce(1),
+                        run.staged("rejected"));
+                long rejectedCount = rejected.size();
                 long scored = total - rejectedCount; // every image is scored or rejected, or the job fails
                 EvaluationResult metrics = labels == null ? null
                         : Predictions.evaluate(written(session, run.staged("predictions"), predictions.schema()), classes);
@@ -193,9 +180,6 @@ final class ScoreCommand implements Callable<Integer> {
                 throw e;
             } finally {
                 Interruption.done();
-                if (filesScored != null) {
-                    filesScored.unpersist(false);
-                }
                 if (blocks != null) {
                     blocks.close(); // a gzip file's blocks are cached
                 }

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.IOException;
@@ -32,7 +33,11 @@ import java.util.List;
 public final class ImageFolder {
     /** Files larger than this are rejected unread (a digit image is a few KB; this guards executor memory). */
     public static final long MAX_FILE_BYTES = 64L << 20;
-    private static final int FILES_PER_TASK = 2000;
+    /**
+     * Files a task decodes at most: every task costs its start, its slice of the listing and an output file to
+     * open and commit, so tasks are few; progress still moves with every batch (a heartbeat count).
+     */
+    private static final int FILES_PER_TASK = 10_000;
 
     private ImageFolder() {
     }
@@ -149,8 +154,9 @@ public final class ImageFolder {
         int cores = Math.max(1, sc.defaultParallelism());
         int waves = Math.max(1, (entries.size() + FILES_PER_TASK * cores - 1) / (FILES_PER_TASK * cores));
         int slices = Math.max(1, Math.min(entries.size(), waves * cores)); // every core busy to the last wave
-        return sc.parallelize(entries, slices)
-                .mapPartitions(new Decode(rows, columns, invert, new SerializableConfiguration(hadoop)));
+        // the Hadoop settings once an executor, not with every task
+        Broadcast<SerializableConfiguration> settings = sc.broadcast(new SerializableConfiguration(hadoop));
+        return sc.parallelize(entries, slices).mapPartitions(new Decode(rows, columns, invert, settings));
     }
 
     private static final class Decode implements FlatMapFunction<Iterator<Entry>, Decoded> {
@@ -158,9 +164,9 @@ public final class ImageFolder {
         private final int rows;
         private final int columns;
         private final boolean invert;
-        private final SerializableConfiguration hadoop;
+        private final Broadcast<SerializableConfiguration> hadoop;
 
-        Decode(int rows, int columns, boolean invert, SerializableConfiguration hadoop) {
+        Decode(int rows, int columns, boolean invert, Broadcast<SerializableConfiguration> hadoop) {
             this.rows = rows;
             this.columns = columns;
             this.invert = invert;
@@ -202,7 +208,7 @@ public final class ImageFolder {
                 }
             }
             Path path = new Path(uri);
-            try (InputStream in = path.getFileSystem(hadoop.value()).open(path)) {
+            try (InputStream in = path.getFileSystem(hadoop.value().value()).open(path)) {
                 return in.readNBytes((int) MAX_FILE_BYTES + 1);
             }
         }

@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 import java.io.Serializable;
@@ -45,23 +46,19 @@ public final class PredictionRows {
 
     /**
      * The columns: {@code idColumn} ({@code index}: long, or {@code path}: string), {@code label} (when
-     * labelled), {@code prediction}, {@code probability}, {@code p0}..{@code p(K-1)}, and {@code error} (the
-     * reason a file is rejected; then the predictions are null) when {@code withError}.
+     * labelled), {@code prediction}, {@code probability}, {@code p0}..{@code p(K-1)}.
      */
-    public static StructType schema(String idColumn, boolean labelled, int classes, boolean withError) {
+    public static StructType schema(String idColumn, boolean labelled, int classes) {
         List<StructField> fields = new ArrayList<>();
         DataType idType = FeatureFrames.INDEX.equals(idColumn) ? DataTypes.LongType : DataTypes.StringType;
         fields.add(DataTypes.createStructField(idColumn, idType, false));
         if (labelled) {
             fields.add(DataTypes.createStructField(FeatureFrames.LABEL, DataTypes.IntegerType, false));
         }
-        fields.add(DataTypes.createStructField("prediction", DataTypes.IntegerType, withError));
-        fields.add(DataTypes.createStructField("probability", DataTypes.DoubleType, withError));
+        fields.add(DataTypes.createStructField("prediction", DataTypes.IntegerType, false));
+        fields.add(DataTypes.createStructField("probability", DataTypes.DoubleType, false));
         for (int c = 0; c < classes; c++) {
-            fields.add(DataTypes.createStructField("p" + c, DataTypes.DoubleType, withError));
-        }
-        if (withError) {
-            fields.add(DataTypes.createStructField("error", DataTypes.StringType, true));
+            fields.add(DataTypes.createStructField("p" + c, DataTypes.DoubleType, false));
         }
         return DataTypes.createStructType(fields);
     }
@@ -172,11 +169,14 @@ public final class PredictionRows {
     }
 
     /**
-     * The files of a folder, decoded on the executors: {@code path, prediction, probability, p0.., error}, with
-     * the predictions null and the reason in {@code error} for a file that is not a usable image.
+     * The files of a folder, decoded on the executors: {@code path, prediction, probability, p0..} for each file
+     * that is a usable image. Each other file is added to {@code rejected} with the reason instead: the driver
+     * gets them with the tasks' results, once a file (Spark's DAGScheduler applies a result task's accumulator
+     * updates only once per partition, whatever the retries), so the outputs need one pass over the files and
+     * nothing kept on the executors' disks. Rejections are no larger than the listing the driver holds already.
      */
     public static JavaRDD<Row> ofFiles(JavaRDD<ImageFolder.Decoded> files, BatchScorer scorer, int batchSize,
-                                       LongAccumulator done) {
+                                       LongAccumulator done, CollectionAccumulator<Rejected> rejected) {
         int features = scorer.numFeatures();
         int classes = scorer.numClasses();
         return files.mapPartitions(it -> new Iterator<Row>() {
@@ -186,17 +186,14 @@ public final class PredictionRows {
 
             @Override
             public boolean hasNext() {
-                if (ready.isEmpty() && it.hasNext()) {
+                while (ready.isEmpty() && it.hasNext()) {
                     int n = 0;
                     int files = 0;
                     while (n < batchSize && it.hasNext()) {
                         ImageFolder.Decoded file = it.next();
                         files++;
                         if (file.error() != null) {
-                            Object[] values = new Object[3 + classes + 1];
-                            values[0] = file.path();
-                            values[values.length - 1] = file.error();
-                            ready.add(RowFactory.create(values));
+                            rejected.add(new Rejected(file.path(), file.error()));
                             continue;
                         }
                         double[] pixels = file.pixels();
@@ -209,7 +206,7 @@ public final class PredictionRows {
                     if (n > 0) {
                         BatchScorer.Scores scores = scorer.score(inputs, n);
                         for (int r = 0; r < n; r++) {
-                            Object[] values = new Object[3 + classes + 1];
+                            Object[] values = new Object[3 + classes];
                             values[0] = paths[r];
                             fill(scores, r, values, 1);
                             ready.add(RowFactory.create(values));
@@ -228,6 +225,20 @@ public final class PredictionRows {
                 return ready.pollFirst();
             }
         });
+    }
+
+    /** A file that is not a usable image, and why: a row of {@code rejected/}. */
+    public record Rejected(String path, String reason) implements Serializable {
+        /** The columns of {@code rejected/}: {@code path}, {@code reason}. */
+        public static StructType schema() {
+            return DataTypes.createStructType(List.of(
+                    DataTypes.createStructField("path", DataTypes.StringType, false),
+                    DataTypes.createStructField("reason", DataTypes.StringType, false)));
+        }
+
+        public Row row() {
+            return RowFactory.create(path, reason);
+        }
     }
 
     /** prediction, probability (of the predicted class: the largest), p0..p(K-1) from {@code values[at]} on. */
