@@ -137,6 +137,7 @@ run_spark_submit() {
     "-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
   )
   local cmd heap="${DRIVER_MEMORY:-1g}" arg command=""
+  CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
   # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands over a long run
   local heap_opts=(-Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch)
   for arg in "${APP_ARGS[@]}"; do
@@ -148,7 +149,8 @@ run_spark_submit() {
         # 2 s in a virtual machine, longer than scoring 70000 images; the serial collector's young collections
         # of short-lived rows cost less than G1's concurrent threads and barriers on 2 cores (3.5 s instead of
         # 4.2 s inside a 70000-image run, the same at 700000; bench/README.md#scoring).
-        heap_opts=(-Xmx"$heap" -XX:+UseSerialGC)
+        heap_opts=(-Xmx"$heap")
+        [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseSerialGC)  # a collector the user names wins
         # A score run is short and has few hot loops: C2 compiles only what is really hot (the pixel loops,
         # SHA-256), not Spark's and DL4J's start-up code. That halves the JIT's CPU time of a run (bench/README.md).
         driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
@@ -181,7 +183,7 @@ run_spark_submit() {
     cmd=(java "${heap_opts[@]}" "${JAVA17_OPENS[@]}" "${driver_opts[@]}" "${CDS_OPTS[@]}" ${JAVA_OPTS:-}
          -cp "$classpath" org.apache.spark.deploy.SparkSubmit --properties-file "$SPARK_DEFAULTS")
     if [ "${REMOTE_DRIVER:-}" = 1 ]; then  # cluster deploy mode (yarn.sh): the driver's JVM is launched elsewhere
-      cmd+=(--driver-memory "$heap" --conf "spark.driver.extraJavaOptions=${heap_opts[0]/-Xmx*/} ${driver_opts[*]} ${JAVA_OPTS:-}")
+      cmd+=(--driver-memory "$heap" --conf "spark.driver.extraJavaOptions=${heap_opts[*]/-Xmx*/} ${driver_opts[*]} ${JAVA_OPTS:-}")
     fi
   fi
   cmd+=(--master "$MASTER" "${SUBMIT_ARGS[@]}" --class "$MAIN_CLASS" "$app_jar" "${APP_ARGS[@]}")
@@ -190,50 +192,76 @@ run_spark_submit() {
     echo
     exit 0
   fi
-  if [ -z "${CDS_WRITING:-}" ]; then
+  if [ -z "$CDS_WRITING" ]; then
     exec "${cmd[@]}"
   fi
-  echo "mnist-spark: this first $command run also writes the JVM's class-data archive $CDS_ARCHIVE (once; later runs start faster)" >&2
-  local status=0
+  echo "mnist-spark: this first $command run of the build also writes the JVM's class-data archive $CDS_ARCHIVE (once; later runs start faster)" >&2
+  # The JVM writes the archive as it exits, so this shell waits for it (no exec) and passes INT and TERM on. The
+  # archive of a run that succeeded is kept if the JVM maps it, otherwise the failure is noted so that later
+  # runs do not try again; a run that failed or was stopped leaves the writing to the next one (its archive
+  # would lack the classes of the work it did not do).
+  local status=0 pid
   trap 'rm -f "$CDS_WRITING"' EXIT
-  "${cmd[@]}" || status=$?
-  # kept only when the JVM maps it (a full disk or an interrupted run leaves nothing usable)
-  if [ "$status" = 0 ] && [ -s "$CDS_WRITING" ] && java -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on -Xlog:cds=off \
+  "${cmd[@]}" &
+  pid=$!
+  # (a background JVM ignores SIGINT, as bash starts it: both signals reach it as TERM, which stops a run the same way)
+  trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+  while true; do
+    status=0
+    wait "$pid" || status=$?
+    kill -0 "$pid" 2>/dev/null || break  # wait returned for a trapped signal: the JVM is still finishing
+  done
+  trap - INT TERM
+  if [ "$status" != 0 ]; then
+    :
+  elif [ -s "$CDS_WRITING" ] && java -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on -Xlog:cds=off \
       -Xlog:cds+dynamic=off -cp "$driver_cp" -version > /dev/null 2>&1; then
-    rm -f "$(dirname "$CDS_ARCHIVE")/$command"-*.jsa
+    rm -f "$(dirname "$CDS_ARCHIVE")/$command"-*.jsa "$(dirname "$CDS_ARCHIVE")/$command"-*.failed
     mv -f "$CDS_WRITING" "$CDS_ARCHIVE"
+  else
+    : > "$CDS_ARCHIVE.failed" 2>/dev/null || true
   fi
-  rm -f "$CDS_WRITING"
   exit "$status"
 }
 
 # A JVM class-data archive (AppCDS) for the local driver of short commands (score): the 17000 classes of Spark,
 # DL4J and Parquet are mapped from one file instead of being read, parsed and verified from 200 jars, which
-# takes 3-4 s of a score run (bench/README.md#scoring). Like JDK 19's -XX:+AutoCreateSharedArchive: the first
-# run writes target/cds/COMMAND-KEY.jsa at its exit (about 20 s more, once), the next runs map it. KEY covers the
-# java binary and every jar's path, size and time, so a new build or JDK writes a new archive. Only for a class path of
-# jars (the JVM cannot archive from a directory such as HADOOP_CONF_DIR), and not with Flight Recorder or a Java agent
-# in JAVA_OPTS (JDK 17 can crash mapping the archive then); MNIST_SPARK_CDS=0 turns it off.
+# takes 3-4 s of a score run (bench/README.md#scoring). Like JDK 19's -XX:+AutoCreateSharedArchive: while a build
+# has none, its runs write target/cds/COMMAND-KEY.jsa as the JVM exits (-XX:ArchiveClassesAtExit: about 20 s,
+# kept from the first run that succeeds); the next runs map it. An in-process dump after a successful run
+# (jcmd's VM.cds dynamic_dump) was tried: it leaves out the classes not yet linked and measured 0.5-0.7 s slower
+# a run. KEY covers the java binary and every jar's path, size and time, so a new build or JDK writes a new
+# archive (a write that failed leaves COMMAND-KEY.jsa.failed: that build does without). Only for a class path of
+# jars (the JVM cannot archive from a directory such as HADOOP_CONF_DIR), and not with Flight Recorder or a Java
+# agent in JAVA_OPTS (JDK 17 can crash mapping the archive then); MNIST_SPARK_CDS=0 turns it off.
 # Sets CDS_OPTS (JVM flags), CDS_ARCHIVE (the archive) and CDS_WRITING (the file being written, or empty).
 class_archive() {
-  local command="$1" jars="$2" dir="$MNIST_SPARK_HOME/target/cds" key
+  local command="$1" classpath="$2" dir="$MNIST_SPARK_HOME/target/cds" key java jars=()
   CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
-  if [ "$command" != score ] || [ "${MNIST_SPARK_CDS:-1}" = 0 ] || [ -z "$jars" ] || [ -n "${HADOOP_CONF_DIR:-}" ] \
-      || [ -n "${YARN_CONF_DIR:-}" ] || [ "${REMOTE_DRIVER:-}" = 1 ] || ! mkdir -p "$dir" 2>/dev/null || [ ! -w "$dir" ]; then
+  if [ "$command" != score ] || [ "${MNIST_SPARK_CDS:-1}" = 0 ] || [ -z "$classpath" ] || [ -n "${HADOOP_CONF_DIR:-}" ] \
+      || [ -n "${YARN_CONF_DIR:-}" ] || [ "${REMOTE_DRIVER:-}" = 1 ] || ! java="$(command -v java)"; then
     return
   fi
   # JDK 17 can crash mapping a dynamic archive while a class-file hook is on (Flight Recorder, Java agents)
   if [[ "${JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-}" =~ (-javaagent|-agentlib|-agentpath|FlightRecord) ]]; then
     return
   fi
-  # shellcheck disable=SC2046
-  key="$(stat -c '%n %s %Y' "$(readlink -f "$(command -v java)")" $(tr ':' ' ' <<< "$jars") | md5sum | cut -c1-12)"
+  # the archived runs see conf/ last on the class path, the writing run not at all: only while it holds no
+  # class path resources (Hadoop's *-site.xml)
+  if compgen -G "$MNIST_SPARK_HOME/conf/*.xml" > /dev/null; then
+    return
+  fi
+  IFS=: read -r -a jars <<< "$classpath"
+  # a jar that is gone (an old class path file) or a path stat cannot read: no archive, Java reports the rest
+  key="$(stat -c '%n %s %Y' "$(readlink -f "$java")" "${jars[@]}" 2>/dev/null | md5sum | cut -c1-12)" || return
   CDS_ARCHIVE="$dir/$command-$key.jsa"
-  if [ -s "$CDS_ARCHIVE" ]; then
+  if [ -r "$CDS_ARCHIVE" ] && [ -s "$CDS_ARCHIVE" ]; then
     CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
-  else
+  elif [ ! -e "$CDS_ARCHIVE.failed" ] && mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
     CDS_WRITING="$dir/.$command-$key.$$.jsa"
     CDS_OPTS=(-XX:ArchiveClassesAtExit="$CDS_WRITING" -Xlog:cds=off -Xlog:cds+dynamic=off)
+  else
+    CDS_ARCHIVE=""
   fi
 }
 

@@ -94,6 +94,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Instant started = Instant.now();
+        ClassWarmUp.start(ClassWarmUp.SCALA_REFLECTION);
         PrintWriter console = spec.commandLine().getOut();
         if (batchSize < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
@@ -127,7 +128,8 @@ final class ScoreCommand implements Callable<Integer> {
             ImageBlocks blocks = null;
             try {
                 LongAccumulator done = sc.sc().longAccumulator("images scored");
-                CollectionAccumulator<PredictionRows.Rejected> rejections = sc.sc().collectionAccumulator("files rejected");
+                // unnamed: Spark records a named accumulator's whole value with every finished task
+                CollectionAccumulator<PredictionRows.Rejected> rejections = sc.sc().collectionAccumulator();
                 BatchScorer scorer = classifier.batchScorer(sc);
                 Dataset<Row> predictions;
                 long total;
@@ -151,8 +153,9 @@ final class ScoreCommand implements Callable<Integer> {
                 List<Row> rejected = rejections.value().stream()
                         .sorted(java.util.Comparator.comparing(PredictionRows.Rejected::path))
                         .map(PredictionRows.Rejected::row).toList();
-                write(session.createDataFrame(rejected, PredictionRows.Rejected.schema()).coalesce(1),
-                        run.staged("rejected"));
+                // one file, or one per 100000 rejections (each task carries its rows)
+                write(session.createDataFrame(rejected, PredictionRows.Rejected.schema())
+                        .coalesce(1 + rejected.size() / 100_000), run.staged("rejected"));
                 long rejectedCount = rejected.size();
                 long scored = total - rejectedCount; // every image is scored or rejected, or the job fails
                 EvaluationResult metrics = labels == null ? null

@@ -46,7 +46,12 @@ public final class BatchScorer implements Serializable {
 
     /** The outputs of the first {@code n} rows of {@code inputs} ({@code n x numFeatures} values, row by row). */
     public Scores score(float[] inputs, int n) {
-        return new Scores(outputs(NetworkPool.borrow(poolKey, model::value), poolKey, inputs, n, numFeatures), n);
+        float[] outputs = outputs(NetworkPool.borrow(poolKey, model::value), poolKey, inputs, n, numFeatures);
+        if (outputs.length != (long) n * numClasses) {
+            throw new IllegalStateException("the network gave " + outputs.length + " outputs for " + n + " rows of "
+                    + numClasses + " classes");
+        }
+        return new Scores(outputs, n);
     }
 
     /**

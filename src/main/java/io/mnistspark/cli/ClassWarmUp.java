@@ -1,0 +1,30 @@
+package io.mnistspark.cli;
+
+/**
+ * Initialises classes whose first use is slow on a daemon thread, so that a short command finds them ready:
+ * while the main thread checks the model (ND4J's start-up, one core), the second core runs the static
+ * initialisers the Spark job would otherwise run cold in its first task. A class that cannot be initialised is
+ * left alone: whoever needs it does the work (and reports any error) itself.
+ */
+final class ClassWarmUp {
+    /** Scala's runtime reflection, started by Catalyst's first row converter: 0.3-0.5 s of a cold task. */
+    static final String SCALA_REFLECTION = "org.apache.spark.sql.catalyst.ScalaReflection$";
+
+    private ClassWarmUp() {
+    }
+
+    static void start(String... classNames) {
+        ClassLoader loader = ClassWarmUp.class.getClassLoader();
+        Thread thread = new Thread(() -> {
+            for (String name : classNames) {
+                try {
+                    Class.forName(name, true, loader);
+                } catch (ReflectiveOperationException | LinkageError ignored) {
+                    // the command's own use of the class fails or succeeds as it would have
+                }
+            }
+        }, "class warm-up");
+        thread.setDaemon(true);
+        thread.start();
+    }
+}
