@@ -139,6 +139,8 @@ run_spark_submit() {
   local cmd heap="${DRIVER_MEMORY:-1g}" arg command=""
   CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
   # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands over a long run
+  # (touching it takes 2 s here; in transparent huge pages 0.5-1.4 s, but conf/fast.conf's time to 97% did not
+  # move: bench/README.md#issue-15)
   local heap_opts=(-Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch)
   for arg in "${APP_ARGS[@]}"; do
     case "$arg" in
