@@ -13,7 +13,7 @@ final class ProcessFacts {
     /**
      * Seconds since this process started, as the operating system counts it (the Python peers read the same from
      * /proc). The JVM's own start time comes after it has set up its heap: 2.8 s later with a pre-touched 1 GB heap
-     * on this machine, which the figures before 2026-12-01 22:40 UTC left out.
+     * on this machine, which the figures before 2026-12-01 22:32 UTC left out.
      */
     static double wallSeconds() {
         long started = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli)
