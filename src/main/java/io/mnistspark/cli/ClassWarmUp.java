@@ -13,7 +13,12 @@ final class ClassWarmUp {
     private ClassWarmUp() {
     }
 
-    static void start(String... classNames) {
+    /**
+     * Starts initialising {@code classNames} on a daemon thread. Join it with {@link #await} before the main
+     * thread can reach the same classes: two threads initialising Scala objects that refer to each other from
+     * opposite ends can deadlock.
+     */
+    static Thread start(String... classNames) {
         ClassLoader loader = ClassWarmUp.class.getClassLoader();
         Thread thread = new Thread(() -> {
             for (String name : classNames) {
@@ -26,5 +31,15 @@ final class ClassWarmUp {
         }, "class warm-up");
         thread.setDaemon(true);
         thread.start();
+        return thread;
+    }
+
+    /** Waits for the warm-up to end (it takes a fraction of a second). */
+    static void await(Thread warmUp) {
+        try {
+            warmUp.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -94,7 +94,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Instant started = Instant.now();
-        ClassWarmUp.start(ClassWarmUp.SCALA_REFLECTION);
+        Thread warmUp = ClassWarmUp.start(ClassWarmUp.SCALA_REFLECTION);
         PrintWriter console = spec.commandLine().getOut();
         if (batchSize < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1");
@@ -117,6 +117,7 @@ final class ScoreCommand implements Callable<Integer> {
             listing = List.copyOf(listing.subList(0, limit.intValue()));
         }
         int classes = classifier.numClasses();
+        ClassWarmUp.await(warmUp); // before Spark: no class is initialised from two ends at once
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
