@@ -53,12 +53,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now() { date +%s.%N; }
-seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-# The final accuracy (percent) and the fitting seconds of each epoch, from a run's console output.
+source bench/disturbed-run.sh
+# The final accuracy (percent), from a run's console output.
 final_accuracy() { sed -n 's/^Best test accuracy .*final [0-9]* \/ [0-9]* (\([0-9.]*\)%).*/\1/p' "$1"; }
-epoch_seconds() { sed -n 's/^Epoch [0-9]*\/[0-9]*: .*  \([0-9.]*\) s$/\1/p' "$1" | paste -sd' '; }
-epoch_second() { epoch_seconds "$1" | awk -v k="$2" '{ print $k }'; }
 sum() { awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; printf "%.1f", s }' <<< "$1"; }
 
 run() {  # name, launcher args...
@@ -86,10 +83,7 @@ DELAY="$(awk -v s="$(epoch_second "$WORK/cluster.log" $((KILL_EPOCH + 1)))" 'BEG
 start="$(now)"
 "${STANDALONE[@]}" "${TRAIN[@]}" --out "$WORK/disturbed" > "$WORK/disturbed.log" 2>&1 &
 BACKGROUND=$!
-until grep -qs "^Epoch $KILL_EPOCH/" "$WORK/disturbed.log"; do
-  kill -0 "$BACKGROUND" 2>/dev/null || { echo "FAIL: the disturbed run ended early:" >&2; tail -20 "$WORK/disturbed.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_for_line "$WORK/disturbed.log" "^Epoch $KILL_EPOCH/"
 sleep "$DELAY"
 WORKER_PID="$(cat "$CLUSTER_DIR/pids/worker-1.pid")"
 EXECUTOR_PID="$(pgrep -g "$WORKER_PID" -f CoarseGrainedExecutorBackend | head -1)"
@@ -101,13 +95,7 @@ else
   kill -KILL -- "-$WORKER_PID"
   echo "killed worker-1 (pid $WORKER_PID) and its executor JVM (pid $EXECUTOR_PID) ${DELAY} s into epoch $((KILL_EPOCH + 1))"
 fi
-if ! wait "$BACKGROUND"; then
-  BACKGROUND=""
-  echo "FAIL: the disturbed run failed after the kill; its output ends with:" >&2
-  tail -20 "$WORK/disturbed.log" >&2
-  exit 1
-fi
-BACKGROUND=""
+wait_disturbed "$WORK/disturbed.log"
 seconds_since "$start" > "$WORK/disturbed.wall"
 echo "disturbed: $(final_accuracy "$WORK/disturbed.log")%, epochs $(epoch_seconds "$WORK/disturbed.log") s, wall $(cat "$WORK/disturbed.wall") s"
 
@@ -115,16 +103,12 @@ failed=0
 for name in local cluster disturbed; do
   [ -f "$WORK/$name/_SUCCESS" ] || { echo "FAIL: $WORK/$name/_SUCCESS missing"; failed=1; }
 done
-if ! grep -qiE "lost executor|executor.*(exited|lost)" "$WORK/disturbed.log"; then
-  echo "FAIL: the driver's log does not mention the lost executor"; failed=1
-fi
+check_lost_executor "$WORK/disturbed.log"
 local_acc="$(final_accuracy "$WORK/local.log")"
 cluster_acc="$(final_accuracy "$WORK/cluster.log")"
 disturbed_acc="$(final_accuracy "$WORK/disturbed.log")"
-awk -v a="$cluster_acc" -v b="$local_acc" 'BEGIN { d = a - b; exit !(d <= 1 && d >= -1) }' \
-  || { echo "FAIL: cluster $cluster_acc% is not within 1 point of local mode's $local_acc%"; failed=1; }
-awk -v a="$disturbed_acc" -v b="$cluster_acc" 'BEGIN { d = a - b; exit !(d <= 0.5 && d >= -0.5) }' \
-  || { echo "FAIL: disturbed $disturbed_acc% is not within 0.5 points of the undisturbed $cluster_acc%"; failed=1; }
+check_within "$cluster_acc" "$local_acc" 1 "cluster $cluster_acc% is not within 1 point of local mode's $local_acc%"
+check_within "$disturbed_acc" "$cluster_acc" 0.5 "disturbed $disturbed_acc% is not within 0.5 points of the undisturbed $cluster_acc%"
 
 k=$((KILL_EPOCH + 1))
 {

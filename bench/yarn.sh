@@ -57,15 +57,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+source bench/disturbed-run.sh
 fs() { "${DEV_YARN[@]}" fs "$@"; }
-now() { date +%s.%N; }
-seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 # The final test accuracy (percent) from a run's metrics.json on HDFS.
 final_accuracy() {
   fs -cat "$HDFS/runs/$1/metrics.json" | python3 -c 'import json, sys; print("%.2f" % (100 * json.load(sys.stdin)["test"]["accuracy"]))'
 }
-epoch_seconds() { sed -n 's/^Epoch [0-9]*\/[0-9]*: .*  \([0-9.]*\) s$/\1/p' "$1" | paste -sd' '; }
-epoch_second() { epoch_seconds "$1" | awk -v k="$2" '{ print $k }'; }
 
 run() {  # name, deploy mode
   local name="$1" start
@@ -97,10 +94,7 @@ DELAY="$(awk -v s="$(epoch_second "$WORK/client.log" $((KILL_EPOCH + 1)))" 'BEGI
 start="$(now)"
 DEPLOY_MODE=client timeout 900 "${SUBMIT[@]}" "${TRAIN[@]}" --out "$HDFS/runs/disturbed" > "$WORK/disturbed.log" 2>&1 &
 BACKGROUND=$!
-until grep -qs "^Epoch $KILL_EPOCH/$EPOCHS: [0-9]* / " "$WORK/disturbed.log"; do
-  kill -0 "$BACKGROUND" 2>/dev/null || { echo "FAIL: the disturbed run ended early:" >&2; tail -20 "$WORK/disturbed.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_for_line "$WORK/disturbed.log" "^Epoch $KILL_EPOCH/$EPOCHS: [0-9]* / "
 sleep "$DELAY"
 # An executor container's JVM: a process working in a container directory of the NodeManager (under YARN_DIR).
 EXECUTOR_PID=""
@@ -116,13 +110,7 @@ done
 [ -n "$EXECUTOR_PID" ] || { echo "FAIL: no executor JVM in a container directory of $YARN_DIR" >&2; exit 1; }
 kill -KILL "$EXECUTOR_PID"
 echo "killed executor JVM pid $EXECUTOR_PID (YARN container $CONTAINER) ${DELAY} s into epoch $((KILL_EPOCH + 1))"
-if ! wait "$BACKGROUND"; then
-  BACKGROUND=""
-  echo "FAIL: the disturbed run failed after the kill; its output ends with:" >&2
-  tail -20 "$WORK/disturbed.log" >&2
-  exit 1
-fi
-BACKGROUND=""
+wait_disturbed "$WORK/disturbed.log"
 seconds_since "$start" > "$WORK/disturbed.wall"
 echo "disturbed: wall $(cat "$WORK/disturbed.wall") s"
 
@@ -131,16 +119,12 @@ for name in client cluster disturbed; do
   fs -test -e "$HDFS/runs/$name/_SUCCESS" || { echo "FAIL: $HDFS/runs/$name/_SUCCESS missing"; failed=1; }
   final_accuracy "$name" > "$WORK/$name.accuracy" || { echo "FAIL: no metrics.json in $HDFS/runs/$name"; failed=1; }
 done
-if ! grep -qiE "lost executor|executor.*(exited|lost)" "$WORK/disturbed.log"; then
-  echo "FAIL: the driver's log does not mention the lost executor"; failed=1
-fi
+check_lost_executor "$WORK/disturbed.log"
 client_acc="$(cat "$WORK/client.accuracy")"
 cluster_acc="$(cat "$WORK/cluster.accuracy")"
 disturbed_acc="$(cat "$WORK/disturbed.accuracy")"
-awk -v a="$cluster_acc" -v b="$client_acc" 'BEGIN { d = a - b; exit !(d <= 1 && d >= -1) }' \
-  || { echo "FAIL: cluster mode's $cluster_acc% is not within 1 point of client mode's $client_acc%"; failed=1; }
-awk -v a="$disturbed_acc" -v b="$client_acc" 'BEGIN { d = a - b; exit !(d <= 0.5 && d >= -0.5) }' \
-  || { echo "FAIL: disturbed $disturbed_acc% is not within 0.5 points of the undisturbed $client_acc%"; failed=1; }
+check_within "$cluster_acc" "$client_acc" 1 "cluster mode's $cluster_acc% is not within 1 point of client mode's $client_acc%"
+check_within "$disturbed_acc" "$client_acc" 0.5 "disturbed $disturbed_acc% is not within 0.5 points of the undisturbed $client_acc%"
 # The executors' containers as the ResourceManager granted them (spark.executor.memory + memoryOverhead).
 EXECUTOR_CONTAINER="$(grep -o 'container_[0-9_]*_000002 of capacity <memory:[0-9]*, vCores:[0-9]*>' "$YARN_DIR/logs/dev-yarn.log" | head -1 | sed 's/.*of capacity //')"
 

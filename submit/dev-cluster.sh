@@ -31,6 +31,8 @@ WEBUI_PORT="${DEV_CLUSTER_WEBUI_PORT:-8080}"
 DIR="${DEV_CLUSTER_DIR:-$MNIST_SPARK_HOME/.dev-cluster}"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --workers|--cores|--memory|--port|--webui-port|--dir)
+      [ $# -ge 2 ] || { echo "error: dev-cluster.sh: $1 needs a value" >&2; exit 2; } ;;&
     --workers) WORKERS="$2"; shift 2 ;;
     --cores) CORES="$2"; shift 2 ;;
     --memory) MEMORY="$2"; shift 2 ;;
