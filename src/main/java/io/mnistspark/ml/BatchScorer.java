@@ -79,6 +79,15 @@ public final class BatchScorer implements Serializable {
         }
     }
 
+    /** {@code count} network outputs from {@code from} on, as Spark's doubles. */
+    static double[] widen(float[] outputs, int from, int count) {
+        double[] values = new double[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = outputs[from + i];
+        }
+        return values;
+    }
+
     /** The classifier outputs of one batch. */
     public final class Scores {
         private final float[] raw;
@@ -97,11 +106,7 @@ public final class BatchScorer implements Serializable {
 
         /** The network's outputs for row {@code r} (Spark's {@code rawPrediction}). */
         public double[] raw(int r) {
-            double[] outputs = new double[classes];
-            for (int c = 0; c < classes; c++) {
-                outputs[c] = raw[r * classes + c];
-            }
-            return outputs;
+            return widen(raw, r * classes, classes);
         }
 
         /** Spark's {@code probability} of row {@code r}: the outputs normalised to sum to 1 (a softmax's already do). */

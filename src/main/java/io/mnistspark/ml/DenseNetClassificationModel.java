@@ -148,11 +148,7 @@ public final class DenseNetClassificationModel
         PartitionScorer.copy(features, inputs, 0, numFeatures);
         float[] outputs = BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, inputs, 1,
                 numFeatures);
-        double[] raw = new double[outputs.length];
-        for (int c = 0; c < raw.length; c++) {
-            raw[c] = outputs[c];
-        }
-        return Vectors.dense(raw);
+        return Vectors.dense(BatchScorer.widen(outputs, 0, outputs.length));
     }
 
     @Override
