@@ -158,6 +158,7 @@ run_spark_submit() {
         driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
                       -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
         break ;;
+      train) command=train; break ;;  # keeps its fixed heap; gets the class-data archive (class_archive)
       *) break ;;
     esac
   done
@@ -226,9 +227,9 @@ run_spark_submit() {
   exit "$status"
 }
 
-# A JVM class-data archive (AppCDS) for the local driver of short commands (score): the 17000 classes of Spark,
-# DL4J and Parquet are mapped from one file instead of being read, parsed and verified from 200 jars, which
-# takes 3-4 s of a score run (bench/README.md#scoring). Like JDK 19's -XX:+AutoCreateSharedArchive: while a build
+# A JVM class-data archive (AppCDS) for the local driver of score and train: the 17000 classes of Spark, DL4J
+# and Parquet are mapped from one file instead of being read, parsed and verified from 200 jars, which takes
+# 3-4 s of a score run (bench/README.md#scoring) and 1.8 s of conf/fast.conf's 13 s to 97% (bench/README.md#issue-15). Like JDK 19's -XX:+AutoCreateSharedArchive: while a build
 # has none, its runs write target/cds/COMMAND-KEY.jsa as the JVM exits (-XX:ArchiveClassesAtExit: about 20 s,
 # kept from the first run that succeeds); the next runs map it. An in-process dump after a successful run
 # (jcmd's VM.cds dynamic_dump) was tried: it leaves out the classes not yet linked and measured 0.5-0.7 s slower
@@ -240,7 +241,7 @@ run_spark_submit() {
 class_archive() {
   local command="$1" classpath="$2" dir="$MNIST_SPARK_HOME/target/cds" key java jars=()
   CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
-  if [ "$command" != score ] || [ "${MNIST_SPARK_CDS:-1}" = 0 ] || [ -z "$classpath" ] || [ -n "${HADOOP_CONF_DIR:-}" ] \
+  if { [ "$command" != score ] && [ "$command" != train ]; } || [ "${MNIST_SPARK_CDS:-1}" = 0 ] || [ -z "$classpath" ] || [ -n "${HADOOP_CONF_DIR:-}" ] \
       || [ -n "${YARN_CONF_DIR:-}" ] || [ "${REMOTE_DRIVER:-}" = 1 ] || ! java="$(command -v java)"; then
     return
   fi

@@ -29,6 +29,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--seed", type=int, default=12345)
+    parser.add_argument("--batch", type=int, help="mini-batch size instead of the preset's (training.batch-size)")
+    parser.add_argument("--lr", type=float, help="learning rate instead of the preset's (training.learning-rate)")
     parser.add_argument("--append", required=True, help="JSON-lines file to append the run to")
     args = parser.parse_args()
     try:
@@ -37,7 +39,17 @@ def main():
     except ImportError:
         sys.exit("error: PyTorch is not installed; install Debian's python3-torch (apt-get install python3-torch)")
 
-    p = PRESETS[args.preset]
+    p = dict(PRESETS[args.preset])
+    label = args.preset
+    overrides = []
+    if args.batch:
+        p["batch"] = args.batch
+        overrides.append(f"training.batch-size={args.batch}")
+    if args.lr:
+        p["lr"] = args.lr
+        overrides.append(f"training.learning-rate={args.lr:g}")
+    if overrides:  # labelled like the Java candidates' overridden configurations
+        label = f"{args.preset} {{{', '.join(overrides)}}}"
     epochs = args.epochs or p["epochs"]
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -107,7 +119,7 @@ def main():
         records.append(mnist_idx.epoch_record(epoch, fit_s, fit_cpu, eval_s, accuracy))
         print(f"pytorch {args.preset} epoch {epoch}/{epochs}: {100 * accuracy:.2f}%  fit {fit_s:.2f} s  "
               f"eval {eval_s:.2f} s", flush=True)
-    mnist_idx.append_run(args.append, "pytorch-cpu", args.preset, args.data, args.threads, n, startup, setup, records)
+    mnist_idx.append_run(args.append, "pytorch-cpu", label, args.data, args.threads, n, startup, setup, records)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,15 @@ class ScoreCommandTest {
         return SparkSession.builder().sparkContext(TestSpark.context().sc()).getOrCreate();
     }
 
+    static String sha256(Path file) throws IOException {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static void writeImage(Path file, BufferedImage image, String format) throws IOException {
         Files.createDirectories(file.getParent());
         assertTrue(ImageIO.write(image, format, file.toFile()), format);
@@ -78,6 +87,10 @@ class ScoreCommandTest {
         JsonNode summary = JsonFormat.mapper().readTree(idxOut.resolve("summary.json").toFile());
         assertEquals(evaluation, summary.get("metrics"), "score --labels reports what evaluate reports");
         assertEquals(300, summary.get("scored").asInt());
+        for (String file : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+            // hashed by a job that runs beside the scoring
+            assertEquals(sha256(data.resolve(file)), summary.at("/provenance/inputs_sha256/" + file).asText(), file);
+        }
         assertTrue(score.out().contains("Accuracy: " + evaluation.get("correct").asInt() + " / 300"), score.out());
 
         Path pngs = dir.resolve("pngs");

@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
  * Where the time of one DL4J training iteration goes, for {@code bench/README.md}: the microseconds of a whole
  * {@code fit} step, of its forward pass, of its gradient, of the same math written as the fewest possible ND4J
  * calls, of one native call that does almost nothing, and of the one matrix product that does the most work;
+ * the time to build one mini-batch from the images (what caching an epoch's mini-batches would save);
  * the Java heap bytes allocated per step; and (with {@code --ops}) ND4J's own count of the operations a step
  * executes. All on one thread and on mini-batches built beforehand, so neither Spark nor data preparation
  * is in the figures.
@@ -118,6 +119,15 @@ public final class IterationProfile implements Callable<Integer> {
             micros.put("the largest matrix product (batch x 784 by 784 x hidden)",
                     perStep(batches, b -> b.getFeatures().mmuli(w, out)));
         }
+        // what caching an epoch's mini-batches would save: building them (the plan's shuffle, the pixel copy into
+        // float arrays, the native arrays), per step; the second epoch's figure is taken (the first warms the JIT)
+        double buildMicros = 0;
+        for (int epoch = 2; epoch <= 3; epoch++) {
+            long start = System.nanoTime();
+            List<DataSet> built = LocalMnist.epochBatches(train, config, epoch, mnist.classes());
+            buildMicros = (System.nanoTime() - start) / 1e3 / built.size();
+        }
+        micros.put("building one mini-batch (shuffled, copied, native arrays)", buildMicros);
         long allocated = allocatedBytes();
         double cpu = ProcessFacts.cpuSeconds();
         double fitMicros = perStep(batches, net::fit);

@@ -103,6 +103,22 @@ final class ResultsTable {
         return median(runs, r -> r.trainingExamples() / medianFit(r));
     }
 
+    /**
+     * What a peer and a pipeline run must share to be compared: the preset and the overrides the peers follow
+     * (batch size, learning rate); the number of epochs may differ.
+     */
+    static String peerSetting(String config) {
+        StringBuilder key = new StringBuilder(config.split(" ")[0]);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("training\\.(batch-size|learning-rate)=([0-9.eE+-]+)").matcher(config);
+        java.util.TreeMap<String, Double> settings = new java.util.TreeMap<>();
+        while (m.find()) {
+            settings.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        settings.forEach((k, v) -> key.append(' ').append(k).append('=').append(v));
+        return key.toString();
+    }
+
     /** Ratios the targets are stated in, computed from the groups that are present. */
     List<String> comparisons() {
         List<String> lines = new ArrayList<>();
@@ -137,7 +153,7 @@ final class ResultsTable {
             BenchRun p = pipeline.get(0);
             for (List<BenchRun> peer : groups.values()) {
                 BenchRun o = peer.get(0);
-                if (!PEERS.contains(o.candidate()) || !o.config().split(" ")[0].equals(p.config().split(" ")[0])) {
+                if (!PEERS.contains(o.candidate()) || !peerSetting(o.config()).equals(peerSetting(p.config()))) {
                     continue;
                 }
                 double ours = examplesPerSecond(pipeline);

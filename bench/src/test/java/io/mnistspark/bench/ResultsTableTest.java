@@ -57,4 +57,13 @@ class ResultsTableTest {
         assertTrue(lines.contains("- nielsen: wall time to 95.0% test accuracy from process start: pipeline "
                 + "(1 worker(s)) 30.0 s, numpy not reached"), lines.toString());
     }
+
+    @Test
+    void peersAreComparedOnlyAtTheSameBatchSizeAndLearningRate() {
+        assertEquals(ResultsTable.peerSetting("best {training.epochs=2, training.batch-size=200, training.learning-rate=0.002}"),
+                ResultsTable.peerSetting("best {training.learning-rate=0.002, training.batch-size=200}"));
+        assertEquals(ResultsTable.peerSetting("best {training.epochs=2}"), ResultsTable.peerSetting("best"));
+        assertTrue(!ResultsTable.peerSetting("best {training.batch-size=200}").equals(ResultsTable.peerSetting("best")));
+        assertTrue(!ResultsTable.peerSetting("best").equals(ResultsTable.peerSetting("fast")));
+    }
 }
