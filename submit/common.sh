@@ -158,7 +158,14 @@ run_spark_submit() {
         driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
                       -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
         break ;;
-      train) command=train; break ;;  # keeps its fixed heap; gets the class-data archive (class_archive)
+      train)
+        command=train  # keeps its fixed heap; gets the class-data archive (class_archive)
+        # ND4J frees an array's native memory only when the collector finds its Java object dead. Left to
+        # itself, G1 grew the young generation until a whole epoch of conf/best.conf passed without a
+        # collection, the process grew to 3 GB and such epochs ran 40% slower; a young generation of at most
+        # 128 MB collects every few seconds: 12.2 -> 11.1 s an epoch, 2961 -> 2030 MB (bench/README.md#issue-15)
+        [[ "${JAVA_OPTS:-}" =~ (-Xmn|NewSize) ]] || heap_opts+=(-XX:MaxNewSize=128m)  # a size the user names wins
+        break ;;
       *) break ;;
     esac
   done

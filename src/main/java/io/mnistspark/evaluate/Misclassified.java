@@ -70,9 +70,16 @@ public record Misclassified(List<Example> examples, long total, long examined) i
         for (int from = 0; from < images.count(); from += batchSize) {
             int to = Math.min(images.count(), from + batchSize);
             INDArray output = network.output(Batches.toDataSet(images, null, from, to, classes).getFeatures(), false);
+            // one copy out of ND4J: an INDArray per row (getRow, argMax) costs more than the row's arithmetic
+            int width = (int) output.size(1);
+            float[] outputs = (output.ordering() == 'c' && !output.isView() ? output : output.dup('c')).data().asFloat();
             for (int r = 0; r < to - from; r++) {
-                INDArray row = output.getRow(r);
-                int predicted = row.argMax().getInt(0);
+                int predicted = 0;
+                for (int c = 1; c < width; c++) {
+                    if (outputs[r * width + c] > outputs[r * width + predicted]) {
+                        predicted = c;
+                    }
+                }
                 int index = from + r;
                 int label = images.label(index);
                 if (predicted == label) {
@@ -84,8 +91,8 @@ public record Misclassified(List<Example> examples, long total, long examined) i
                     for (int p = 0; p < pixels.length; p++) {
                         pixels[p] = images.pixel(index, p);
                     }
-                    examples.add(new Example(first + index, label, predicted, row.getDouble(predicted),
-                            label < row.length() ? row.getDouble(label) : 0.0, images.rows(), images.columns(), pixels));
+                    examples.add(new Example(first + index, label, predicted, outputs[r * width + predicted],
+                            label < width ? outputs[r * width + label] : 0.0, images.rows(), images.columns(), pixels));
                 }
             }
         }
