@@ -164,7 +164,7 @@ run_spark_submit() {
         # itself, G1 grew the young generation until a whole epoch of conf/best.conf passed without a
         # collection, the process grew to 3 GB and such epochs ran 40% slower; a young generation of at most
         # 128 MB collects every few seconds: 12.2 -> 11.1 s an epoch, 2961 -> 2030 MB (bench/README.md#issue-15)
-        [[ "${JAVA_OPTS:-}" =~ (-Xmn|NewSize) ]] || heap_opts+=(-XX:MaxNewSize=128m)  # a size the user names wins
+        [[ "${JAVA_OPTS:-}" =~ (-Xmn|NewSize|NewRatio) ]] || heap_opts+=(-XX:MaxNewSize=128m)  # a size the user names wins
         break ;;
       *) break ;;
     esac
@@ -210,22 +210,32 @@ run_spark_submit() {
   # archive of a run that succeeded is kept if the JVM maps it, otherwise the failure is noted so that later
   # runs do not try again; a run that failed or was stopped leaves the writing to the next one (its archive
   # would lack the classes of the work it did not do).
-  local status=0 pid
+  local status=0 pid interrupts=0
   trap 'rm -f "$CDS_WRITING"' EXIT
-  "${cmd[@]}" &
+  "${cmd[@]}" <&0 &  # the terminal stays its input: the JVM's console (progress rewritten in place) sees it
   pid=$!
-  # (a background JVM ignores SIGINT, as bash starts it: both signals reach it as TERM, which stops a run the same way)
-  trap 'kill -TERM "$pid" 2>/dev/null' INT TERM
+  # A background JVM ignores SIGINT, as bash starts it: both signals reach it as TERM, which stops a run the same
+  # way (a training run keeps its last checkpoint). The JVM still writes the archive as it exits, so a second
+  # Ctrl-C kills it at once; the exit status of a Ctrl-C is 130, as without the archive.
+  trap 'interrupts=$((interrupts + 1)); kill -"$([ "$interrupts" -gt 1 ] && echo KILL || echo TERM)" "$pid" 2>/dev/null || true' INT
+  trap 'kill -TERM "$pid" 2>/dev/null || true' TERM
   while true; do
     status=0
     wait "$pid" || status=$?
     kill -0 "$pid" 2>/dev/null || break  # wait returned for a trapped signal: the JVM is still finishing
   done
   trap - INT TERM
-  if [ "$status" != 0 ]; then
+  # mapped with the run's heap settings (a heap past 32 GB, the default on a large host, maps no archive)
+  local check_opts=()
+  for arg in "${heap_opts[@]}"; do
+    [ "$arg" = -XX:+AlwaysPreTouch ] || check_opts+=("$arg")
+  done
+  if [ "$interrupts" -gt 0 ] && [ "$status" != 0 ]; then
+    status=130
+  elif [ "$status" != 0 ]; then
     :
-  elif [ -s "$CDS_WRITING" ] && java -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on -Xlog:cds=off \
-      -Xlog:cds+dynamic=off -cp "$driver_cp" -version > /dev/null 2>&1; then
+  elif [ -s "$CDS_WRITING" ] && java "${check_opts[@]}" -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on \
+      -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$driver_cp" -version > /dev/null 2>&1; then
     rm -f "$(dirname "$CDS_ARCHIVE")/$command"-*.jsa "$(dirname "$CDS_ARCHIVE")/$command"-*.failed
     mv -f "$CDS_WRITING" "$CDS_ARCHIVE"
   else

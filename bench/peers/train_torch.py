@@ -30,7 +30,7 @@ def main():
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--batch", type=int, help="mini-batch size instead of the preset's (training.batch-size)")
-    parser.add_argument("--lr", type=float, help="learning rate instead of the preset's (training.learning-rate)")
+    parser.add_argument("--lr", help="learning rate instead of the preset's (training.learning-rate)")
     parser.add_argument("--append", required=True, help="JSON-lines file to append the run to")
     args = parser.parse_args()
     try:
@@ -46,8 +46,8 @@ def main():
         p["batch"] = args.batch
         overrides.append(f"training.batch-size={args.batch}")
     if args.lr:
-        p["lr"] = args.lr
-        overrides.append(f"training.learning-rate={args.lr:g}")
+        p["lr"] = float(args.lr)
+        overrides.append(f"training.learning-rate={args.lr}")  # as given, so that it pairs with the pipeline's
     if overrides:  # labelled like the Java candidates' overridden configurations
         label = f"{args.preset} {{{', '.join(overrides)}}}"
     epochs = args.epochs or p["epochs"]

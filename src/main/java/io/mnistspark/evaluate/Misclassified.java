@@ -72,7 +72,8 @@ public record Misclassified(List<Example> examples, long total, long examined) i
             INDArray output = network.output(Batches.toDataSet(images, null, from, to, classes).getFeatures(), false);
             // one copy out of ND4J: an INDArray per row (getRow, argMax) costs more than the row's arithmetic
             int width = (int) output.size(1);
-            float[] outputs = (output.ordering() == 'c' && !output.isView() ? output : output.dup('c')).data().asFloat();
+            boolean whole = output.ordering() == 'c' && !output.isView() && output.data().length() == output.length();
+            float[] outputs = (whole ? output : output.dup('c')).data().asFloat();
             for (int r = 0; r < to - from; r++) {
                 int predicted = 0;
                 for (int c = 1; c < width; c++) {
