@@ -6,7 +6,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Turns 8-bit images into DL4J mini-batches: features pixel / 255 as float32, one-hot labels of K classes. */
+/**
+ * Turns 8-bit images into DL4J mini-batches (features pixel / 255 as float32, one-hot labels of K classes), and
+ * copies float matrices into and out of ND4J in one bulk copy each.
+ */
 public final class Batches {
     private Batches() {
     }
@@ -32,6 +35,20 @@ public final class Batches {
             labels[r * classes + images.label(index)] = 1f;
         }
         return new DataSet(matrix(features, rows, n), matrix(labels, rows, classes));
+    }
+
+    /**
+     * A matrix's values in row-major order, copied out of native memory at once: {@code toDoubleMatrix()} or
+     * {@code getRow} would make an INDArray of every row, which costs more than the row's arithmetic.
+     */
+    public static float[] rowMajor(INDArray matrix) {
+        if (matrix.ordering() == 'c' && !matrix.isView() && matrix.data().length() == matrix.length()) {
+            return matrix.data().asFloat();
+        }
+        INDArray copy = matrix.dup('c');
+        float[] values = copy.data().asFloat();
+        copy.close();
+        return values;
     }
 
     /** A rows x columns float32 matrix in row-major order holding {@code values}. */

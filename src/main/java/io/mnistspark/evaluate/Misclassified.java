@@ -70,10 +70,8 @@ public record Misclassified(List<Example> examples, long total, long examined) i
         for (int from = 0; from < images.count(); from += batchSize) {
             int to = Math.min(images.count(), from + batchSize);
             INDArray output = network.output(Batches.toDataSet(images, null, from, to, classes).getFeatures(), false);
-            // one copy out of ND4J: an INDArray per row (getRow, argMax) costs more than the row's arithmetic
             int width = (int) output.size(1);
-            boolean whole = output.ordering() == 'c' && !output.isView() && output.data().length() == output.length();
-            float[] outputs = (whole ? output : output.dup('c')).data().asFloat();
+            float[] outputs = Batches.rowMajor(output);
             for (int r = 0; r < to - from; r++) {
                 int predicted = 0;
                 for (int c = 1; c < width; c++) {

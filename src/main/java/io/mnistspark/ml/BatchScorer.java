@@ -1,5 +1,6 @@
 package io.mnistspark.ml;
 
+import io.mnistspark.data.Batches;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -64,15 +65,9 @@ public final class BatchScorer implements Serializable {
             INDArray input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numFeatures}, 'c');
             input.data().asNioFloat().put(inputs, 0, n * numFeatures);
             INDArray output = network.output(input, false);
-            // and one bulk copy out: toDoubleMatrix() would make an INDArray of every row
-            boolean whole = output.ordering() == 'c' && !output.isView() && output.data().length() == output.length();
-            INDArray rows = whole ? output : output.dup('c');
-            float[] result = rows.data().asFloat();
+            float[] result = Batches.rowMajor(output); // and one bulk copy out
             input.close();
             output.close();
-            if (!whole) {
-                rows.close();
-            }
             return result;
         } finally {
             NetworkPool.giveBack(poolKey, network);

@@ -88,7 +88,7 @@ class ScoreCommandTest {
         assertEquals(evaluation, summary.get("metrics"), "score --labels reports what evaluate reports");
         assertEquals(300, summary.get("scored").asInt());
         for (String file : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
-            // hashed by a job that runs beside the scoring
+            // the inputs' checksums in the summary's provenance
             assertEquals(sha256(data.resolve(file)), summary.at("/provenance/inputs_sha256/" + file).asText(), file);
         }
         assertTrue(score.out().contains("Accuracy: " + evaluation.get("correct").asInt() + " / 300"), score.out());
