@@ -211,7 +211,8 @@ public final class ConfigLoader {
                 v.intAtLeast("training.shuffle-window", 1),
                 new EarlyStoppingSpec(v.choice("training.early-stopping.metric", ValidationMetric.class),
                         v.intAtLeast("training.early-stopping.patience", 0),
-                        v.nonNegativeDouble("training.early-stopping.min-delta")));
+                        v.nonNegativeDouble("training.early-stopping.min-delta")),
+                v.bool("training.fused-layers"));
         if (training.earlyStopping().enabled() && training.validationSize() == 0) {
             throw v.invalid("training.early-stopping.patience", "early stopping needs validation data:"
                     + " set training.validation-size above 0, or patience = 0");

@@ -3,10 +3,12 @@ package io.mnistspark.config;
 /**
  * The {@code training} section: the optimisation hyperparameters. {@code validationSize} is a fraction of the
  * training images when below 1, else a count of them (0: none held out); {@code earlyStopping} needs some.
+ * {@code fusedLayers} picks the implementation that trains dense layers, not their math.
  */
 public record TrainingSpec(Updater updater, double learningRate, double learningRateDecay, double momentum,
                            double l2, double dropout, int batchSize, int epochs, long seed,
-                           double validationSize, int shuffleWindow, EarlyStoppingSpec earlyStopping) {
+                           double validationSize, int shuffleWindow, EarlyStoppingSpec earlyStopping,
+                           boolean fusedLayers) {
 
     /** The learning rate epoch {@code epoch} (from 1) trains with: decayed once after every earlier epoch. */
     public double learningRate(int epoch) {

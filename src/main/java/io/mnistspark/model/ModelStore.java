@@ -20,7 +20,15 @@ public final class ModelStore {
 
     /** Writes {@code net} with its updater state, so that training can continue from it. */
     public static void write(MultiLayerNetwork net, OutputStream out) throws IOException {
-        ModelSerializer.writeModel(net, out, true);
+        write(net, out, true);
+    }
+
+    /**
+     * Writes {@code net} (with its updater state if {@code withUpdater}) as DL4J's standard layers, whichever
+     * implementation trained it ({@link FusedLayers}): every model file loads in plain DL4J.
+     */
+    public static void write(MultiLayerNetwork net, OutputStream out, boolean withUpdater) throws IOException {
+        ModelSerializer.writeModel(FusedLayers.standard(net), out, withUpdater);
     }
 
     /**
@@ -58,7 +66,7 @@ public final class ModelStore {
     public static byte[] bytes(MultiLayerNetwork net) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
-            ModelSerializer.writeModel(net, out, false);
+            write(net, out, false);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -81,7 +81,8 @@ public final class NetworkFactory {
             output.dropOut(retain);
         }
         layers.layer(index, output.build());
-        return layers.build();
+        MultiLayerConfiguration configuration = layers.build();
+        return training.fusedLayers() ? FusedLayers.fused(configuration) : configuration;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.mnistspark.train;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mnistspark.config.CheckpointSpec;
+import io.mnistspark.model.ModelStore;
 import io.mnistspark.store.JsonFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -107,11 +108,11 @@ public final class Checkpoints {
         try {
             fs.delete(temporary, true);
             try (OutputStream out = fs.create(new Path(temporary, MODEL), true)) {
-                ModelSerializer.writeModel(network, out, true);
+                ModelStore.write(network, out, true);
             }
             if (best != null) {
                 try (OutputStream out = fs.create(new Path(temporary, BEST_MODEL), true)) {
-                    ModelSerializer.writeModel(best, out, false);
+                    ModelStore.write(best, out, false);
                 }
             }
             try (OutputStream out = fs.create(new Path(temporary, STATE), true)) {

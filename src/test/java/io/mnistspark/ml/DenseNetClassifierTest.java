@@ -45,7 +45,7 @@ class DenseNetClassifierTest {
         Set<String> names = Arrays.stream(classifier.params()).map(Param::name).collect(Collectors.toSet());
         var keys = schema.entrySet().stream()
                 .filter(e -> SchemaParams.SECTIONS.contains(e.getKey().substring(0, e.getKey().indexOf('.')))).toList();
-        assertEquals(28, keys.size(), "network, training and spark keys");
+        assertEquals(29, keys.size(), "network, training and spark keys");
         assertEquals(keys.size() + 7, names.size(), names.toString());
         for (var entry : keys) {
             String name = SchemaParams.paramName(entry.getKey());

@@ -1,0 +1,100 @@
+package io.mnistspark.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's dense layer with its forward and backward pass done by {@link DenseKernels}: one sgemm and one Java pass
+ * (bias and activation) forward; one Java pass (activation derivative and bias gradient) and two sgemms backward.
+ * DL4J's own layer runs about 15 ND4J operations for the same, and computes the forward product a second time in
+ * its backward pass; this layer keeps the activations of its training forward pass instead.
+ *
+ * <p>The first layer of a network returns no input gradient: nothing uses it when a network is fitted
+ * ({@code MultiLayerNetwork} drops it), and it is the largest product of a step. Anything this layer does not
+ * cover (masks, weight noise, another data type, an unusual layout) goes to DL4J's implementation.
+ */
+final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
+    private final transient Nonlinearity nonlinearity;
+    /** The activations of the last training forward pass, and the input they were computed from. */
+    private transient INDArray trainedInput;
+    private transient INDArray trainedOutput;
+
+    FusedDense(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity) {
+        super(conf, dataType);
+        this.nonlinearity = nonlinearity;
+    }
+
+    private boolean fusable(INDArray in) {
+        return maskArray == null && layerConf().getWeightNoise() == null && in != null
+                && DenseKernels.rowMajor(in) && DenseKernels.columnMajor(getParam(DefaultParamInitializer.WEIGHT_KEY));
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        if (!fusable(input)) {
+            trainedInput = null;
+            return super.activate(training, workspaceMgr);
+        }
+        INDArray out = forward(input, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                input.size(0), getParam(DefaultParamInitializer.WEIGHT_KEY).size(1)));
+        trainedInput = training ? input : null;
+        trainedOutput = training ? out : null;
+        return out;
+    }
+
+    private INDArray forward(INDArray in, INDArray out) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        DenseKernels.forward(in, w, out);
+        int m = (int) out.size(0);
+        int n = (int) out.size(1);
+        java.nio.FloatBuffer values = DenseKernels.floats(out);
+        DenseKernels.addBias(values, DenseKernels.floats(getParam(DefaultParamInitializer.BIAS_KEY)), m, n);
+        nonlinearity.apply(values, m, n);
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        applyDropOutIfNecessary(true, workspaceMgr);
+        if (!fusable(input) || epsilon == null || gradientViews == null
+                || !DenseKernels.columnMajor(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY))) {
+            trainedInput = null;
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray activations = trainedInput == input ? trainedOutput
+                : forward(input, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
+                input.size(0), w.size(1)));
+        trainedInput = null;
+        trainedOutput = null;
+        INDArray delta = DenseKernels.rowMajor(epsilon) && epsilon.dataType() == DataType.FLOAT ? epsilon
+                : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon.castTo(DataType.FLOAT), 'c');
+        int m = (int) delta.size(0);
+        int n = (int) delta.size(1);
+        java.nio.FloatBuffer deltas = DenseKernels.floats(delta);
+        nonlinearity.backprop(DenseKernels.floats(activations), deltas, m * n);
+        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
+                gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
+                getIndex() > 0, workspaceMgr);
+        if (gradients.getSecond() != null) {
+            backpropDropOutIfPresent(gradients.getSecond());
+        }
+        return gradients;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        trainedInput = null;
+        trainedOutput = null;
+    }
+}

@@ -1,0 +1,24 @@
+package io.mnistspark.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+
+/**
+ * A standard {@link DenseLayer} configuration, trained by {@link FusedDense}. It exists only while a network
+ * trains: {@link FusedLayers#standard} turns it back into a {@code DenseLayer} before any model file is written.
+ */
+public class FusedDenseLayer extends DenseLayer {
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
+                             int layerIndex, INDArray layerParamsView, boolean initializeParams,
+                             DataType networkDataType) {
+        FusedDense layer = new FusedDense(conf, networkDataType, Nonlinearity.of(getActivationFn()));
+        return FusedLayers.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
+    }
+}

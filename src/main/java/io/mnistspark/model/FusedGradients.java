@@ -1,0 +1,40 @@
+package io.mnistspark.model;
+
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+
+/** The backward pass a fused hidden and a fused output layer share, from the gradient at their pre-activations. */
+final class FusedGradients {
+    private FusedGradients() {
+    }
+
+    /**
+     * Fills the layer's bias and weight gradient views from {@code delta} (dL/dz, row-major {@code [m, nOut]},
+     * {@code deltas} its buffer) and returns them with the gradient at the layer's input, or with null when
+     * {@code inputGradient} is false.
+     */
+    static Pair<Gradient, INDArray> of(INDArray input, INDArray delta, FloatBuffer deltas, INDArray w,
+                                       INDArray weightGradient, INDArray biasGradient, boolean inputGradient,
+                                       LayerWorkspaceMgr workspaceMgr) {
+        Gradient gradient = new DefaultGradient();
+        DenseKernels.biasGradient(deltas, DenseKernels.floats(biasGradient), (int) delta.size(0), (int) delta.size(1));
+        gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradient);
+        DenseKernels.weightGradient(input, delta, weightGradient);
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGradient);
+        if (!inputGradient) {
+            return new Pair<>(gradient, null);
+        }
+        INDArray epsilon = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
+                new long[]{input.size(0), input.size(1)}, 'c');
+        DenseKernels.inputGradient(delta, w, epsilon);
+        return new Pair<>(gradient, epsilon);
+    }
+}

@@ -1,0 +1,109 @@
+package io.mnistspark.model;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.FloatBuffer;
+
+/**
+ * DL4J's output layer with its loss fused in ({@link FusedLoss}): the backward pass computes the outputs once
+ * (one sgemm), takes dL/dz from them and the labels in one Java pass, and the score DL4J asks for next reads the
+ * same outputs instead of a third product. Masks, weight noise and other data types go to DL4J's implementation.
+ */
+final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
+    private final transient Nonlinearity nonlinearity;
+    private final transient FusedLoss loss;
+    /** The outputs of the last backward pass, and the input they were computed from. */
+    private transient INDArray trainedInput;
+    private transient INDArray trainedOutput;
+
+    FusedOutput(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity, FusedLoss loss) {
+        super(conf, dataType);
+        this.nonlinearity = nonlinearity;
+        this.loss = loss;
+    }
+
+    private boolean fusable(INDArray in) {
+        return maskArray == null && layerConf().getWeightNoise() == null && in != null
+                && DenseKernels.rowMajor(in) && DenseKernels.columnMajor(getParam(DefaultParamInitializer.WEIGHT_KEY));
+    }
+
+    private boolean fusableBackward() {
+        return labels != null && DenseKernels.rowMajor(labels) && gradientViews != null
+                && DenseKernels.columnMajor(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY));
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        if (!fusable(input)) {
+            return super.activate(training, workspaceMgr);
+        }
+        return forward(input, ArrayType.ACTIVATIONS, workspaceMgr);
+    }
+
+    private INDArray forward(INDArray in, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray out = workspaceMgr.createUninitialized(type, DataType.FLOAT, in.size(0), w.size(1));
+        DenseKernels.forward(in, w, out);
+        int m = (int) out.size(0);
+        int n = (int) out.size(1);
+        FloatBuffer values = DenseKernels.floats(out);
+        DenseKernels.addBias(values, DenseKernels.floats(getParam(DefaultParamInitializer.BIAS_KEY)), m, n);
+        nonlinearity.apply(values, m, n);
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        applyDropOutIfNecessary(true, workspaceMgr);
+        if (!fusable(input) || !fusableBackward()) {
+            trainedInput = null;
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        // INPUT is the workspace of the whole iteration: the outputs are still there when DL4J asks for the score
+        INDArray outputs = forward(input, ArrayType.INPUT, workspaceMgr);
+        int m = (int) outputs.size(0);
+        int n = (int) outputs.size(1);
+        INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, n);
+        FloatBuffer deltas = DenseKernels.floats(delta);
+        loss.gradient(DenseKernels.floats(outputs), DenseKernels.floats(labels), deltas, m * n);
+        trainedInput = input;
+        trainedOutput = outputs;
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
+                gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
+                getIndex() > 0, workspaceMgr);
+        if (gradients.getSecond() != null) {
+            backpropDropOutIfPresent(gradients.getSecond());
+        }
+        return gradients;
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!training || trainedInput == null || trainedInput != input || labels == null || !DenseKernels.rowMajor(labels)) {
+            return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+        }
+        double sum = loss.score(DenseKernels.floats(trainedOutput), DenseKernels.floats(labels),
+                (int) trainedOutput.length());
+        double score = (conf().isMiniBatch() ? sum / getInputMiniBatchSize() : sum) + fullNetRegTerm;
+        this.score = score;
+        return score;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        trainedInput = null;
+        trainedOutput = null;
+    }
+}

@@ -1,0 +1,143 @@
+package io.mnistspark.model;
+
+import io.mnistspark.config.ConfigLoader;
+import io.mnistspark.config.RunConfig;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import java.util.zip.ZipInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The fused layers train the network DL4J's own layers train, and every model file holds DL4J's standard layers. */
+class FusedLayersTest {
+    private static final int INPUTS = 20;
+    private static final int CLASSES = 10;
+
+    private static RunConfig config(String preset, boolean fused, String... overrides) {
+        ConfigLoader loader = new ConfigLoader().file(java.nio.file.Path.of("conf/" + preset + ".conf"))
+                .override("training.fused-layers", Boolean.toString(fused));
+        for (int i = 0; i < overrides.length; i += 2) {
+            loader = loader.override(overrides[i], overrides[i + 1]);
+        }
+        return loader.load();
+    }
+
+    private static MultiLayerNetwork network(RunConfig config) {
+        return NetworkFactory.create(config.network(), config.training(), INPUTS, CLASSES);
+    }
+
+    private static DataSet batch(Random random, int examples) {
+        INDArray features = Nd4j.create(DataType.FLOAT, examples, INPUTS);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, examples, CLASSES);
+        for (int e = 0; e < examples; e++) {
+            for (int i = 0; i < INPUTS; i++) {
+                features.putScalar(e, i, random.nextFloat());
+            }
+            labels.putScalar(e, random.nextInt(CLASSES), 1f);
+        }
+        return new DataSet(features, labels);
+    }
+
+    /** Fits both networks on the same mini-batches and compares parameters and scores after every step. */
+    private static void assertSameTraining(String preset, String... overrides) {
+        MultiLayerNetwork standard = network(config(preset, false, overrides));
+        MultiLayerNetwork fused = network(config(preset, true, overrides));
+        assertFalse(FusedLayers.isFused(standard));
+        assertTrue(FusedLayers.isFused(fused));
+        assertTrue(fused.getLayer(0) instanceof FusedDense, fused.getLayer(0).getClass().getName());
+        assertTrue(fused.getOutputLayer() instanceof FusedOutput, fused.getOutputLayer().getClass().getName());
+        assertEquals(standard.params(), fused.params(), "the same initial parameters");
+        Random random = new Random(3);
+        for (int step = 0; step < 25; step++) {
+            DataSet data = batch(random, 1 + step % 7 * 3);
+            // dropout draws from ND4J's global generator: the same state for both networks' steps
+            Nd4j.getRandom().setSeed(1000 + step);
+            standard.fit(data);
+            Nd4j.getRandom().setSeed(1000 + step);
+            fused.fit(data);
+            double difference = standard.params().sub(fused.params()).amaxNumber().doubleValue();
+            double scale = standard.params().amaxNumber().doubleValue();
+            assertTrue(difference <= 2e-5 * scale, preset + " step " + step + ": parameters differ by " + difference);
+            assertEquals(standard.score(), fused.score(), 1e-4 * Math.max(1, Math.abs(standard.score())),
+                    preset + " step " + step + ": score");
+        }
+        DataSet test = batch(random, 9);
+        INDArray expected = standard.output(test.getFeatures());
+        INDArray actual = fused.output(test.getFeatures());
+        assertTrue(expected.sub(actual).amaxNumber().doubleValue() < 1e-4, "outputs " + expected + " vs " + actual);
+    }
+
+    @Test
+    void nielsensNetworkTrainsAsWithDl4jsLayers() {
+        assertSameTraining("nielsen", "network.hidden-layers", "[7]");
+    }
+
+    @Test
+    void reluSoftmaxAdamWithDropoutTrainsAsWithDl4jsLayers() {
+        // two hidden layers: the second and the output layer drop their inputs, DL4J's dropout on both paths
+        assertSameTraining("best", "network.hidden-layers", "[12, 9]", "training.dropout", "0.3");
+    }
+
+    @Test
+    void tanhAndL2TrainAsWithDl4jsLayers() {
+        assertSameTraining("fast", "network.activation", "tanh", "training.l2", "0.01");
+    }
+
+    @Test
+    void modelFilesHoldStandardLayersAndTheSameNetwork() throws IOException {
+        MultiLayerNetwork fused = network(config("best", true, "network.hidden-layers", "[12, 9]"));
+        Random random = new Random(5);
+        for (int step = 0; step < 3; step++) {
+            fused.fit(batch(random, 8));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelStore.write(fused, bytes);
+        String configuration = entry(bytes.toByteArray(), "configuration.json");
+        assertFalse(configuration.contains("Fused"), configuration);
+        assertTrue(configuration.contains("\"org.deeplearning4j.nn.conf.layers.DenseLayer\""), configuration);
+        assertTrue(configuration.contains("\"org.deeplearning4j.nn.conf.layers.OutputLayer\""), configuration);
+
+        MultiLayerNetwork plain = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes.toByteArray()), true);
+        assertFalse(FusedLayers.isFused(plain));
+        assertEquals(fused.params(), plain.params());
+        assertEquals(fused.getUpdater().getStateViewArray(), plain.getUpdater().getStateViewArray());
+        assertEquals(fused.getIterationCount(), plain.getIterationCount());
+        INDArray features = batch(random, 4).getFeatures();
+        assertTrue(fused.output(features).sub(plain.output(features)).amaxNumber().doubleValue() < 1e-5);
+        // and the training network is untouched by the writing
+        assertTrue(FusedLayers.isFused(fused));
+    }
+
+    @Test
+    void configurationRoundTripsThroughTheFusedTwins() {
+        RunConfig config = config("best", false);
+        var standard = NetworkFactory.configuration(config.network(), config.training(), INPUTS, CLASSES);
+        var fused = FusedLayers.fused(standard);
+        assertTrue(fused.toJson().contains(FusedDenseLayer.class.getName()));
+        assertEquals(standard.toJson(), FusedLayers.standard(fused).toJson());
+    }
+
+    private static String entry(byte[] zip, String name) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().equals(name)) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError(name + " is not in the model file");
+    }
+}
