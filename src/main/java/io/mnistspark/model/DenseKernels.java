@@ -39,7 +39,11 @@ final class DenseKernels {
                 && (w.size(0) == 1 || w.stride(0) == 1) && (w.size(1) == 1 || w.stride(1) == w.size(0));
     }
 
-    /** A float buffer over the array's own elements (from its first, in memory order), native byte order. */
+    /**
+     * A float buffer over the array's own elements (from its first, in memory order), native byte order. The
+     * caller keeps {@code a} reachable while it uses the buffer: without workspaces, the memory is freed once the
+     * array is collected.
+     */
     static FloatBuffer floats(INDArray a) {
         return pointer(a).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
@@ -59,6 +63,7 @@ final class DenseKernels {
         int nOut = (int) w.size(1);
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, m, nOut, nIn, 1f,
                 pointer(x), nIn, pointer(w), nIn, 0f, pointer(z), nOut);
+        keepAlive(x, w, z);
     }
 
     /** {@code dW = x^T . delta} into DL4J's column-major {@code [nIn, nOut]} gradient view. */
@@ -68,6 +73,7 @@ final class DenseKernels {
         int nOut = (int) weightGradient.size(1);
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, nOut, nIn, m, 1f,
                 pointer(delta), nOut, pointer(x), nIn, 0f, pointer(weightGradient), nIn);
+        keepAlive(x, delta, weightGradient);
     }
 
     /** {@code epsilon [m, nIn] = delta [m, nOut] . W^T}: the gradient with respect to the layer's input. */
@@ -77,6 +83,14 @@ final class DenseKernels {
         int nOut = (int) w.size(1);
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m, nIn, nOut, 1f,
                 pointer(delta), nOut, pointer(w), nIn, 0f, pointer(epsilon), nIn);
+        keepAlive(delta, w, epsilon);
+    }
+
+    /** Without workspaces an array's memory is freed once the array is collected: not while BLAS reads it. */
+    private static void keepAlive(INDArray a, INDArray b, INDArray c) {
+        java.lang.ref.Reference.reachabilityFence(a);
+        java.lang.ref.Reference.reachabilityFence(b);
+        java.lang.ref.Reference.reachabilityFence(c);
     }
 
     /** Adds the bias row {@code b} to every row of {@code z [m, n]}. */

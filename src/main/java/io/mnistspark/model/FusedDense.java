@@ -21,7 +21,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
     private final transient Nonlinearity nonlinearity;
-    /** The activations of the last training forward pass, and the input they were computed from. */
+    /**
+     * A copy of the activations of the last training forward pass, and the input they were computed from. A copy:
+     * the next layer's dropout scales its input, which is this layer's output, in place.
+     */
     private transient INDArray trainedInput;
     private transient INDArray trainedOutput;
 
@@ -31,8 +34,9 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
     }
 
     private boolean fusable(INDArray in) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         return maskArray == null && layerConf().getWeightNoise() == null && in != null
-                && DenseKernels.rowMajor(in) && DenseKernels.columnMajor(getParam(DefaultParamInitializer.WEIGHT_KEY));
+                && DenseKernels.rowMajor(in) && DenseKernels.columnMajor(w) && in.size(1) == w.size(0);
     }
 
     @Override
@@ -43,10 +47,16 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
             trainedInput = null;
             return super.activate(training, workspaceMgr);
         }
-        INDArray out = forward(input, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                input.size(0), getParam(DefaultParamInitializer.WEIGHT_KEY).size(1)));
-        trainedInput = training ? input : null;
-        trainedOutput = training ? out : null;
+        long[] shape = {input.size(0), getParam(DefaultParamInitializer.WEIGHT_KEY).size(1)};
+        INDArray out = forward(input, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape));
+        trainedInput = null;
+        trainedOutput = null;
+        if (training) {
+            // the activations workspace lasts until the backward pass of this iteration
+            trainedOutput = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape);
+            DenseKernels.floats(trainedOutput).put(DenseKernels.floats(out));
+            trainedInput = input;
+        }
         return out;
     }
 
@@ -76,12 +86,16 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
                 input.size(0), w.size(1)));
         trainedInput = null;
         trainedOutput = null;
-        INDArray delta = DenseKernels.rowMajor(epsilon) && epsilon.dataType() == DataType.FLOAT ? epsilon
+        if (epsilon.rank() != 2 || epsilon.size(0) != input.size(0) || epsilon.size(1) != w.size(1)) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        INDArray delta = DenseKernels.rowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon.castTo(DataType.FLOAT), 'c');
         int m = (int) delta.size(0);
         int n = (int) delta.size(1);
         java.nio.FloatBuffer deltas = DenseKernels.floats(delta);
         nonlinearity.backprop(DenseKernels.floats(activations), deltas, m * n);
+        java.lang.ref.Reference.reachabilityFence(activations);
         Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
                 gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
                 getIndex() > 0, workspaceMgr);

@@ -3,6 +3,7 @@ package io.mnistspark.model;
 import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -78,14 +79,19 @@ public final class FusedLayers {
         return plain;
     }
 
+    /** DL4J's {@code Dropout} scales its input in place; other kinds (noise) are left to DL4J's layers. */
+    private static boolean plainDropout(BaseLayer layer) {
+        return layer.getIDropout() == null || layer.getIDropout().getClass() == Dropout.class;
+    }
+
     private static boolean covered(DenseLayer layer) {
-        return layer.hasBias() && !layer.hasLayerNorm() && layer.getWeightNoise() == null
+        return layer.hasBias() && !layer.hasLayerNorm() && layer.getWeightNoise() == null && plainDropout(layer)
                 && Nonlinearity.of(layer.getActivationFn()) != null
                 && Nonlinearity.of(layer.getActivationFn()) != Nonlinearity.SOFTMAX;
     }
 
     private static boolean covered(OutputLayer layer) {
-        return layer.hasBias() && layer.getWeightNoise() == null
+        return layer.hasBias() && layer.getWeightNoise() == null && plainDropout(layer)
                 && FusedLoss.of(layer.getLossFn(), layer.getActivationFn()) != null;
     }
 

@@ -30,13 +30,19 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
     }
 
     private boolean fusable(INDArray in) {
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         return maskArray == null && layerConf().getWeightNoise() == null && in != null
-                && DenseKernels.rowMajor(in) && DenseKernels.columnMajor(getParam(DefaultParamInitializer.WEIGHT_KEY));
+                && DenseKernels.rowMajor(in) && DenseKernels.columnMajor(w) && in.size(1) == w.size(0);
     }
 
     private boolean fusableBackward() {
-        return labels != null && DenseKernels.rowMajor(labels) && gradientViews != null
+        return fusableLabels() && gradientViews != null
                 && DenseKernels.columnMajor(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY));
+    }
+
+    private boolean fusableLabels() {
+        return labels != null && DenseKernels.rowMajor(labels) && labels.size(0) == input.size(0)
+                && labels.size(1) == getParam(DefaultParamInitializer.WEIGHT_KEY).size(1);
     }
 
     @Override
@@ -90,7 +96,7 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!training || trainedInput == null || trainedInput != input || labels == null || !DenseKernels.rowMajor(labels)) {
+        if (!training || trainedInput == null || trainedInput != input || !fusableLabels()) {
             return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
         double sum = loss.score(DenseKernels.floats(trainedOutput), DenseKernels.floats(labels),

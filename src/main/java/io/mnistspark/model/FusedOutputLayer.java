@@ -2,6 +2,7 @@ package io.mnistspark.model;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -18,8 +19,13 @@ public class FusedOutputLayer extends OutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
                              int layerIndex, INDArray layerParamsView, boolean initializeParams,
                              DataType networkDataType) {
-        FusedOutput layer = new FusedOutput(conf, networkDataType, Nonlinearity.of(getActivationFn()),
-                FusedLoss.of(getLossFn(), getActivationFn()));
+        FusedLoss loss = FusedLoss.of(getLossFn(), getActivationFn());
+        if (loss == null) { // a configuration edited by hand
+            return super.instantiate(conf, trainingListeners, layerIndex, layerParamsView, initializeParams,
+                    networkDataType);
+        }
+        LayerValidation.assertNInNOutSet("OutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        FusedOutput layer = new FusedOutput(conf, networkDataType, Nonlinearity.of(getActivationFn()), loss);
         return FusedLayers.wire(layer, this, conf, trainingListeners, layerIndex, layerParamsView, initializeParams);
     }
 }

@@ -92,6 +92,18 @@ class FusedLayersTest {
     }
 
     @Test
+    void sigmoidWithDropoutTrainsAsWithDl4jsLayers() {
+        // the next layer's dropout scales this layer's outputs in place: the derivative must not be read from them
+        assertSameTraining("nielsen", "network.hidden-layers", "[9, 7]", "training.dropout", "0.5");
+    }
+
+    @Test
+    void tanhWithDropoutTrainsAsWithDl4jsLayers() {
+        assertSameTraining("fast", "network.activation", "tanh", "network.hidden-layers", "[9, 7]",
+                "training.dropout", "0.4");
+    }
+
+    @Test
     void tanhAndL2TrainAsWithDl4jsLayers() {
         assertSameTraining("fast", "network.activation", "tanh", "training.l2", "0.01");
     }
