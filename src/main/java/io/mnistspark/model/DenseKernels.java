@@ -66,12 +66,12 @@ final class DenseKernels {
         keepAlive(x, w, z);
     }
 
-    /** {@code dW = x^T . delta} into DL4J's column-major {@code [nIn, nOut]} gradient view. */
-    static void weightGradient(INDArray x, INDArray delta, INDArray weightGradient) {
+    /** {@code dW = scale x^T . delta} into DL4J's column-major {@code [nIn, nOut]} gradient view. */
+    static void weightGradient(INDArray x, INDArray delta, float scale, INDArray weightGradient) {
         int m = (int) x.size(0);
         int nIn = (int) weightGradient.size(0);
         int nOut = (int) weightGradient.size(1);
-        openblas_nolapack.cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, nOut, nIn, m, 1f,
+        openblas_nolapack.cblas_sgemm(ROW_MAJOR, TRANS, NO_TRANS, nOut, nIn, m, scale,
                 pointer(delta), nOut, pointer(x), nIn, 0f, pointer(weightGradient), nIn);
         keepAlive(x, delta, weightGradient);
     }
@@ -104,13 +104,16 @@ final class DenseKernels {
         }
     }
 
-    /** {@code b[j] = sum over rows of delta [m, n]}. */
-    static void biasGradient(FloatBuffer delta, FloatBuffer b, int m, int n) {
+    /** {@code b[j] = scale x the sum over rows of delta [m, n]}. */
+    static void biasGradient(FloatBuffer delta, float scale, FloatBuffer b, int m, int n) {
         float[] sums = new float[n];
         for (int i = 0, at = 0; i < m; i++) {
             for (int j = 0; j < n; j++, at++) {
                 sums[j] += delta.get(at);
             }
+        }
+        for (int j = 0; j < n; j++) {
+            sums[j] *= scale;
         }
         b.put(0, sums);
     }

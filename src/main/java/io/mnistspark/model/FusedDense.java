@@ -78,7 +78,8 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
         if (!fusable(input) || epsilon == null || gradientViews == null
                 || !DenseKernels.columnMajor(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY))) {
             trainedInput = null;
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return FusedGradients.dividedByMinibatch(super.backpropGradient(epsilon, workspaceMgr),
+                    conf().isMiniBatch(), input.size(0));
         }
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray activations = trainedInput == input ? trainedOutput
@@ -87,7 +88,8 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
         trainedInput = null;
         trainedOutput = null;
         if (epsilon.rank() != 2 || epsilon.size(0) != input.size(0) || epsilon.size(1) != w.size(1)) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return FusedGradients.dividedByMinibatch(super.backpropGradient(epsilon, workspaceMgr),
+                    conf().isMiniBatch(), input.size(0));
         }
         INDArray delta = DenseKernels.rowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon.castTo(DataType.FLOAT), 'c');
@@ -98,11 +100,17 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
         java.lang.ref.Reference.reachabilityFence(activations);
         Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
                 gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
-                getIndex() > 0, workspaceMgr);
+                conf().isMiniBatch(), getIndex() > 0, workspaceMgr);
         if (gradients.getSecond() != null) {
             backpropDropOutIfPresent(gradients.getSecond());
         }
         return gradients;
+    }
+
+    /** The gradients of this layer reach the updater already divided by the mini-batch size. */
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return false;
     }
 
     @Override

@@ -73,7 +73,8 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         applyDropOutIfNecessary(true, workspaceMgr);
         if (!fusable(input) || !fusableBackward()) {
             trainedInput = null;
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return FusedGradients.dividedByMinibatch(super.backpropGradient(epsilon, workspaceMgr),
+                    conf().isMiniBatch(), input.size(0));
         }
         // INPUT is the workspace of the whole iteration: the outputs are still there when DL4J asks for the score
         INDArray outputs = forward(input, ArrayType.INPUT, workspaceMgr);
@@ -87,7 +88,7 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
                 gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
-                getIndex() > 0, workspaceMgr);
+                conf().isMiniBatch(), getIndex() > 0, workspaceMgr);
         if (gradients.getSecond() != null) {
             backpropDropOutIfPresent(gradients.getSecond());
         }
@@ -104,6 +105,12 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         double score = (conf().isMiniBatch() ? sum / getInputMiniBatchSize() : sum) + fullNetRegTerm;
         this.score = score;
         return score;
+    }
+
+    /** The gradients of this layer reach the updater already divided by the mini-batch size. */
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return false;
     }
 
     @Override
