@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
     private final transient Nonlinearity nonlinearity;
+    /** The layer's dropout in Java, or null when DL4J's applies (none configured, or another kind). */
+    private final transient DropoutMask dropoutMask;
     /**
      * A copy of the activations of the last training forward pass, and the input they were computed from. A copy:
      * the next layer's dropout scales its input, which is this layer's output, in place.
@@ -31,6 +33,7 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
     FusedDense(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity) {
         super(conf, dataType);
         this.nonlinearity = nonlinearity;
+        this.dropoutMask = DropoutMask.of(layerConf().getIDropout());
     }
 
     private boolean fusable(INDArray in) {
@@ -114,8 +117,30 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
     }
 
     @Override
+    protected void applyDropOutIfNecessary(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && !dropoutApplied && dropoutMask != null) {
+            INDArray dropped = dropoutMask.applyTo(input, inputModificationAllowed, getIterationCount(),
+                    getEpochCount(), workspaceMgr);
+            if (dropped != null) {
+                input = dropped;
+                dropoutApplied = true;
+                return;
+            }
+        }
+        super.applyDropOutIfNecessary(training, workspaceMgr);
+    }
+
+    @Override
+    protected INDArray backpropDropOutIfPresent(INDArray epsilon) {
+        return dropoutMask != null && dropoutMask.backprop(epsilon) ? epsilon : super.backpropDropOutIfPresent(epsilon);
+    }
+
+    @Override
     public void clear() {
         super.clear();
+        if (dropoutMask != null) {
+            dropoutMask.clear();
+        }
         trainedInput = null;
         trainedOutput = null;
     }

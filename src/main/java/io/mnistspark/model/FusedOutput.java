@@ -18,6 +18,8 @@ import java.nio.FloatBuffer;
  */
 final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
     private final transient Nonlinearity nonlinearity;
+    /** The layer's dropout in Java, or null when DL4J's applies (none configured, or another kind). */
+    private final transient DropoutMask dropoutMask;
     private final transient FusedLoss loss;
     /** The outputs of the last backward pass, and the input they were computed from. */
     private transient INDArray trainedInput;
@@ -26,6 +28,7 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
     FusedOutput(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity, FusedLoss loss) {
         super(conf, dataType);
         this.nonlinearity = nonlinearity;
+        this.dropoutMask = DropoutMask.of(layerConf().getIDropout());
         this.loss = loss;
     }
 
@@ -114,8 +117,30 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
     }
 
     @Override
+    protected void applyDropOutIfNecessary(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && !dropoutApplied && dropoutMask != null) {
+            INDArray dropped = dropoutMask.applyTo(input, inputModificationAllowed, getIterationCount(),
+                    getEpochCount(), workspaceMgr);
+            if (dropped != null) {
+                input = dropped;
+                dropoutApplied = true;
+                return;
+            }
+        }
+        super.applyDropOutIfNecessary(training, workspaceMgr);
+    }
+
+    @Override
+    protected INDArray backpropDropOutIfPresent(INDArray epsilon) {
+        return dropoutMask != null && dropoutMask.backprop(epsilon) ? epsilon : super.backpropDropOutIfPresent(epsilon);
+    }
+
+    @Override
     public void clear() {
         super.clear();
+        if (dropoutMask != null) {
+            dropoutMask.clear();
+        }
         trainedInput = null;
         trainedOutput = null;
     }

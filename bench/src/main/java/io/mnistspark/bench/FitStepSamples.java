@@ -26,7 +26,7 @@ final class FitStepSamples {
         SHAPE_DESCRIPTORS("shape and TAD descriptors of the operands (native buffers built per call)"),
         OP_CONTEXT("setting up each operation's native context (inputs, outputs, arguments)"),
         NEW_ARRAYS("allocating result arrays (native buffer + registration with ND4J's deallocator)"),
-        MATRIX_PRODUCTS("matrix products (BLAS gemm, called through libnd4j)"),
+        MATRIX_PRODUCTS("matrix products (BLAS gemm, through libnd4j or called by the fused layers)"),
         OTHER_NATIVE_OPS("element-wise, broadcast and reduction operations (libnd4j)"),
         JAVA("DL4J and ND4J Java code: layers, loss, updater, workspaces, op objects");
 
@@ -98,7 +98,8 @@ final class FitStepSamples {
     }
 
     private static boolean isNativeOp(String name) {
-        return name.startsWith("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.exec");
+        return name.startsWith("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.exec")
+                || name.startsWith("org.bytedeco.openblas.global.openblas_nolapack.cblas_");
     }
 
     private static String name(RecordedFrame frame) {
