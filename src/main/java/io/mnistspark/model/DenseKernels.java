@@ -93,28 +93,34 @@ final class DenseKernels {
         java.lang.ref.Reference.reachabilityFence(c);
     }
 
-    /** Adds the bias row {@code b} to every row of {@code z [m, n]}. */
-    static void addBias(FloatBuffer z, FloatBuffer b, int m, int n) {
-        float[] bias = new float[n];
-        b.get(0, bias);
-        for (int i = 0, at = 0; i < m; i++) {
-            for (int j = 0; j < n; j++, at++) {
-                z.put(at, z.get(at) + bias[j]);
-            }
-        }
+    /** The array's values in {@code into} (grown when too small), row-major: one bulk copy out of native memory. */
+    static float[] load(INDArray a, float[] into) {
+        int length = (int) a.length();
+        float[] values = into != null && into.length >= length ? into : new float[length];
+        floats(a).get(0, values, 0, length);
+        java.lang.ref.Reference.reachabilityFence(a);
+        return values;
     }
 
-    /** {@code b[j] = scale x the sum over rows of delta [m, n]}. */
-    static void biasGradient(FloatBuffer delta, float scale, FloatBuffer b, int m, int n) {
-        float[] sums = new float[n];
-        for (int i = 0, at = 0; i < m; i++) {
-            for (int j = 0; j < n; j++, at++) {
-                sums[j] += delta.get(at);
+    /** Writes the first {@code a.length()} values of {@code from} into the array: one bulk copy into native memory. */
+    static void store(float[] from, INDArray a) {
+        floats(a).put(0, from, 0, (int) a.length());
+        java.lang.ref.Reference.reachabilityFence(a);
+    }
+
+    /** {@code b = scale x} the column sums of {@code delta [m, n]}, into {@code sums} (grown when too small). */
+    static float[] columnSums(float[] delta, int m, int n, float scale, float[] sums) {
+        float[] out = sums != null && sums.length >= n ? sums : new float[n];
+        java.util.Arrays.fill(out, 0, n, 0f);
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                out[j] += delta[row + j];
             }
         }
         for (int j = 0; j < n; j++) {
-            sums[j] *= scale;
+            out[j] *= scale;
         }
-        b.put(0, sums);
+        return out;
     }
 }

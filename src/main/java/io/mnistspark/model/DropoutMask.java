@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -21,6 +20,7 @@ import java.util.SplittableRandom;
 final class DropoutMask {
     private final Dropout dropout;
     private float[] scales = new float[0];
+    private float[] work;
     private int length;
 
     private DropoutMask(Dropout dropout) {
@@ -44,8 +44,9 @@ final class DropoutMask {
         }
         INDArray out = inPlace ? input
                 : workspaceMgr.createUninitialized(ArrayType.INPUT, DataType.FLOAT, input.shape(), 'c');
-        apply(DenseKernels.floats(input), DenseKernels.floats(out), (int) input.length(), retain(iteration, epoch));
-        java.lang.ref.Reference.reachabilityFence(input);
+        work = DenseKernels.load(input, work);
+        apply(work, (int) input.length(), retain(iteration, epoch));
+        DenseKernels.store(work, out);
         return out;
     }
 
@@ -54,14 +55,16 @@ final class DropoutMask {
         if (length != gradient.length()) {
             return false;
         }
-        if (DenseKernels.rowMajor(gradient)) {
-            backprop(DenseKernels.floats(gradient), length);
-            java.lang.ref.Reference.reachabilityFence(gradient);
-        } else {
-            INDArray copy = gradient.dup('c');
-            backprop(DenseKernels.floats(copy), length);
-            gradient.assign(copy);
+        INDArray rows = DenseKernels.rowMajor(gradient) ? gradient : gradient.dup('c');
+        work = DenseKernels.load(rows, work);
+        for (int i = 0; i < length; i++) {
+            work[i] *= scales[i];
         }
+        DenseKernels.store(work, rows);
+        if (rows != gradient) {
+            gradient.assign(rows);
+        }
+        length = 0;
         return true;
     }
 
@@ -70,8 +73,8 @@ final class DropoutMask {
         return dropout.getPSchedule() != null ? dropout.getPSchedule().valueAt(iteration, epoch) : dropout.getP();
     }
 
-    /** Draws a new mask for {@code length} values and writes {@code out = in x mask} ({@code out} may be {@code in}). */
-    private void apply(FloatBuffer in, FloatBuffer out, int length, double retain) {
+    /** Draws a new mask for {@code length} values and multiplies {@code values} by it in place. */
+    private void apply(float[] values, int length, double retain) {
         if (scales.length < length) {
             scales = new float[length];
         }
@@ -88,16 +91,8 @@ final class DropoutMask {
             }
         }
         for (int i = 0; i < length; i++) {
-            out.put(i, in.get(i) * scales[i]);
+            values[i] *= scales[i];
         }
-    }
-
-    /** {@code gradient *= mask}, the mask of the last {@link #apply}, which is then used up. */
-    private void backprop(FloatBuffer gradient, int length) {
-        for (int i = 0; i < length; i++) {
-            gradient.put(i, gradient.get(i) * scales[i]);
-        }
-        this.length = 0;
     }
 
     /** Forgets the mask: the next backward pass needs a new forward pass. */

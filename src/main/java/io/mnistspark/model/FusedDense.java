@@ -28,7 +28,11 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
      * the next layer's dropout scales its input, which is this layer's output, in place.
      */
     private transient INDArray trainedInput;
-    private transient INDArray trainedOutput;
+    private transient float[] trainedOutput;
+    /** Scratch: the values a pass works on, the bias, the bias gradient. */
+    private transient float[] work;
+    private transient float[] bias;
+    private transient float[] sums;
 
     FusedDense(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity) {
         super(conf, dataType);
@@ -46,62 +50,62 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
+        trainedInput = null;
         if (!fusable(input)) {
-            trainedInput = null;
             return super.activate(training, workspaceMgr);
         }
-        long[] shape = {input.size(0), getParam(DefaultParamInitializer.WEIGHT_KEY).size(1)};
-        INDArray out = forward(input, workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape));
-        trainedInput = null;
-        trainedOutput = null;
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.size(0),
+                getParam(DefaultParamInitializer.WEIGHT_KEY).size(1));
+        float[] values = forward(input, out);
         if (training) {
-            // the activations workspace lasts until the backward pass of this iteration
-            trainedOutput = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape);
-            DenseKernels.floats(trainedOutput).put(DenseKernels.floats(out));
+            trainedOutput = trainedOutput != null && trainedOutput.length >= values.length ? trainedOutput
+                    : new float[values.length];
+            System.arraycopy(values, 0, trainedOutput, 0, (int) out.length());
             trainedInput = input;
         }
         return out;
     }
 
-    private INDArray forward(INDArray in, INDArray out) {
+    /** {@code out = f(in . W + b)}; returns the values in a Java array (this layer's scratch). */
+    private float[] forward(INDArray in, INDArray out) {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         DenseKernels.forward(in, w, out);
-        int m = (int) out.size(0);
-        int n = (int) out.size(1);
-        java.nio.FloatBuffer values = DenseKernels.floats(out);
-        DenseKernels.addBias(values, DenseKernels.floats(getParam(DefaultParamInitializer.BIAS_KEY)), m, n);
-        nonlinearity.apply(values, m, n);
-        return out;
+        work = DenseKernels.load(out, work);
+        bias = DenseKernels.load(getParam(DefaultParamInitializer.BIAS_KEY), bias);
+        nonlinearity.forward(work, bias, (int) out.size(0), (int) out.size(1));
+        DenseKernels.store(work, out);
+        return work;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         applyDropOutIfNecessary(true, workspaceMgr);
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        boolean cached = trainedInput == input;
+        trainedInput = null;
         if (!fusable(input) || epsilon == null || gradientViews == null
-                || !DenseKernels.columnMajor(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY))) {
-            trainedInput = null;
+                || !DenseKernels.columnMajor(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY))
+                || epsilon.rank() != 2 || epsilon.size(0) != input.size(0) || epsilon.size(1) != w.size(1)) {
             return FusedGradients.dividedByMinibatch(super.backpropGradient(epsilon, workspaceMgr),
                     conf().isMiniBatch(), input.size(0));
         }
-        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray activations = trainedInput == input ? trainedOutput
-                : forward(input, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-                input.size(0), w.size(1)));
-        trainedInput = null;
-        trainedOutput = null;
-        if (epsilon.rank() != 2 || epsilon.size(0) != input.size(0) || epsilon.size(1) != w.size(1)) {
-            return FusedGradients.dividedByMinibatch(super.backpropGradient(epsilon, workspaceMgr),
-                    conf().isMiniBatch(), input.size(0));
+        int m = (int) input.size(0);
+        int n = (int) w.size(1);
+        float[] activations;
+        if (cached) {
+            activations = trainedOutput;
+        } else {
+            activations = forward(input, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
+                    m, n)).clone();
         }
         INDArray delta = DenseKernels.rowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon.castTo(DataType.FLOAT), 'c');
-        int m = (int) delta.size(0);
-        int n = (int) delta.size(1);
-        java.nio.FloatBuffer deltas = DenseKernels.floats(delta);
-        nonlinearity.backprop(DenseKernels.floats(activations), deltas, m * n);
-        java.lang.ref.Reference.reachabilityFence(activations);
-        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
+        work = DenseKernels.load(delta, work);
+        nonlinearity.backprop(activations, work, m * n);
+        DenseKernels.store(work, delta);
+        sums = sums != null && sums.length >= n ? sums : new float[n];
+        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, work, sums, w,
                 gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
                 conf().isMiniBatch(), getIndex() > 0, workspaceMgr);
         if (gradients.getSecond() != null) {
@@ -141,7 +145,6 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
         if (dropoutMask != null) {
             dropoutMask.clear();
         }
-        trainedInput = null;
-        trainedOutput = null;
+        trainedInput = null; // the scratch arrays stay: DL4J clears a layer after every step
     }
 }

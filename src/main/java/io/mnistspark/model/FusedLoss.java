@@ -7,8 +7,6 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossL2;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
-import java.nio.FloatBuffer;
-
 /**
  * A DL4J loss function with its output activation, as a fused output layer computes them: dL/dz from the outputs
  * and labels in one pass, and the summed score. The two pairs the presets use are covered, with DL4J's formulas:
@@ -16,10 +14,10 @@ import java.nio.FloatBuffer;
  */
 abstract class FusedLoss {
     /** {@code delta = dL/dz} for outputs {@code a} and labels {@code y}, not divided by the mini-batch size. */
-    abstract void gradient(FloatBuffer a, FloatBuffer y, FloatBuffer delta, int length);
+    abstract void gradient(float[] a, float[] y, float[] delta, int length);
 
     /** The loss summed over the mini-batch. */
-    abstract double score(FloatBuffer a, FloatBuffer y, int length);
+    abstract double score(float[] a, float[] y, int length);
 
     /** The fused twin of {@code loss} with {@code activation}, or null when there is none. */
     static FusedLoss of(ILossFunction loss, IActivation activation) {
@@ -37,19 +35,19 @@ abstract class FusedLoss {
     /** LossL2: L = |y - a|^2, so dL/dz = 2 (a - y) a (1 - a). */
     static final FusedLoss QUADRATIC_SIGMOID = new FusedLoss() {
         @Override
-        void gradient(FloatBuffer a, FloatBuffer y, FloatBuffer delta, int length) {
+        void gradient(float[] a, float[] y, float[] delta, int length) {
             for (int i = 0; i < length; i++) {
-                float out = a.get(i);
-                float dLda = (out - y.get(i)) * 2f;
-                delta.put(i, dLda * (out * (1f - out)));
+                float out = a[i];
+                float dLda = (out - y[i]) * 2f;
+                delta[i] = dLda * (out * (1f - out));
             }
         }
 
         @Override
-        double score(FloatBuffer a, FloatBuffer y, int length) {
+        double score(float[] a, float[] y, int length) {
             double sum = 0;
             for (int i = 0; i < length; i++) {
-                float d = y.get(i) - a.get(i);
+                float d = y[i] - a[i];
                 sum += d * d;
             }
             return sum;
@@ -60,21 +58,21 @@ abstract class FusedLoss {
     static FusedLoss crossEntropySoftmax(double clipEps) {
         return new FusedLoss() {
             @Override
-            void gradient(FloatBuffer a, FloatBuffer y, FloatBuffer delta, int length) {
+            void gradient(float[] a, float[] y, float[] delta, int length) {
                 for (int i = 0; i < length; i++) {
-                    delta.put(i, a.get(i) - y.get(i));
+                    delta[i] = a[i] - y[i];
                 }
             }
 
             @Override
-            double score(FloatBuffer a, FloatBuffer y, int length) {
+            double score(float[] a, float[] y, int length) {
                 float low = (float) clipEps;
                 float high = (float) (1.0 - clipEps);
                 double sum = 0;
                 for (int i = 0; i < length; i++) {
-                    float label = y.get(i);
+                    float label = y[i];
                     if (label != 0f) {
-                        float out = a.get(i);
+                        float out = a[i];
                         if (clipEps > 0) {
                             out = Math.min(Math.max(out, low), high);
                         }

@@ -9,8 +9,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.nio.FloatBuffer;
-
 /**
  * DL4J's output layer with its loss fused in ({@link FusedLoss}): the backward pass computes the outputs once
  * (one sgemm), takes dL/dz from them and the labels in one Java pass, and the score DL4J asks for next reads the
@@ -21,9 +19,15 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
     /** The layer's dropout in Java, or null when DL4J's applies (none configured, or another kind). */
     private final transient DropoutMask dropoutMask;
     private final transient FusedLoss loss;
-    /** The outputs of the last backward pass, and the input they were computed from. */
+    /** The outputs and labels of the last backward pass, and the input and labels they were computed from. */
     private transient INDArray trainedInput;
-    private transient INDArray trainedOutput;
+    private transient INDArray trainedLabels;
+    private transient float[] outputs;
+    private transient float[] labelValues;
+    /** Scratch: the bias, dL/dz, the bias gradient. */
+    private transient float[] bias;
+    private transient float[] deltas;
+    private transient float[] sums;
 
     FusedOutput(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity, FusedLoss loss) {
         super(conf, dataType);
@@ -55,41 +59,46 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         if (!fusable(input)) {
             return super.activate(training, workspaceMgr);
         }
-        return forward(input, ArrayType.ACTIVATIONS, workspaceMgr);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.size(0),
+                getParam(DefaultParamInitializer.WEIGHT_KEY).size(1));
+        float[] values = forward(input, out, null);
+        DenseKernels.store(values, out);
+        return out;
     }
 
-    private INDArray forward(INDArray in, ArrayType type, LayerWorkspaceMgr workspaceMgr) {
+    /** {@code f(in . W + b)} into a Java array ({@code into}, or a new one); {@code out} holds the products. */
+    private float[] forward(INDArray in, INDArray out, float[] into) {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        INDArray out = workspaceMgr.createUninitialized(type, DataType.FLOAT, in.size(0), w.size(1));
         DenseKernels.forward(in, w, out);
-        int m = (int) out.size(0);
-        int n = (int) out.size(1);
-        FloatBuffer values = DenseKernels.floats(out);
-        DenseKernels.addBias(values, DenseKernels.floats(getParam(DefaultParamInitializer.BIAS_KEY)), m, n);
-        nonlinearity.apply(values, m, n);
-        return out;
+        float[] values = DenseKernels.load(out, into);
+        bias = DenseKernels.load(getParam(DefaultParamInitializer.BIAS_KEY), bias);
+        nonlinearity.forward(values, bias, (int) out.size(0), (int) out.size(1));
+        return values;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         applyDropOutIfNecessary(true, workspaceMgr);
+        trainedInput = null;
         if (!fusable(input) || !fusableBackward()) {
-            trainedInput = null;
             return FusedGradients.dividedByMinibatch(super.backpropGradient(epsilon, workspaceMgr),
                     conf().isMiniBatch(), input.size(0));
         }
-        // INPUT is the workspace of the whole iteration: the outputs are still there when DL4J asks for the score
-        INDArray outputs = forward(input, ArrayType.INPUT, workspaceMgr);
-        int m = (int) outputs.size(0);
-        int n = (int) outputs.size(1);
-        INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, n);
-        FloatBuffer deltas = DenseKernels.floats(delta);
-        loss.gradient(DenseKernels.floats(outputs), DenseKernels.floats(labels), deltas, m * n);
-        trainedInput = input;
-        trainedOutput = outputs;
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, w,
+        int m = (int) input.size(0);
+        int n = (int) w.size(1);
+        outputs = forward(input, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, n),
+                outputs);
+        labelValues = DenseKernels.load(labels, labelValues);
+        deltas = deltas != null && deltas.length >= m * n ? deltas : new float[m * n];
+        loss.gradient(outputs, labelValues, deltas, m * n);
+        INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, n);
+        DenseKernels.store(deltas, delta);
+        trainedInput = input;
+        trainedLabels = labels;
+        sums = sums != null && sums.length >= n ? sums : new float[n];
+        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, sums, w,
                 gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
                 conf().isMiniBatch(), getIndex() > 0, workspaceMgr);
         if (gradients.getSecond() != null) {
@@ -100,11 +109,10 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (!training || trainedInput == null || trainedInput != input || !fusableLabels()) {
+        if (!training || trainedInput == null || trainedInput != input || trainedLabels != labels) {
             return super.computeScore(fullNetRegTerm, training, workspaceMgr);
         }
-        double sum = loss.score(DenseKernels.floats(trainedOutput), DenseKernels.floats(labels),
-                (int) trainedOutput.length());
+        double sum = loss.score(outputs, labelValues, (int) labels.length());
         double score = (conf().isMiniBatch() ? sum / getInputMiniBatchSize() : sum) + fullNetRegTerm;
         this.score = score;
         return score;
@@ -141,7 +149,7 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         if (dropoutMask != null) {
             dropoutMask.clear();
         }
-        trainedInput = null;
-        trainedOutput = null;
+        trainedInput = null; // the scratch arrays stay: DL4J clears a layer after every step
+        trainedLabels = null;
     }
 }

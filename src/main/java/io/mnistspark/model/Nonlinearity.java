@@ -8,19 +8,18 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 
-import java.nio.FloatBuffer;
-
 /**
- * A DL4J activation function done in Java by a fused layer: applied in place, and its derivative taken from the
- * activations themselves (every function here has one that the output determines), so a layer keeps no
- * pre-activations for its backward pass.
+ * A DL4J activation function done in Java by a fused layer, on row-major {@code [m, n]} values held in a Java
+ * array (plain loops the JIT vectorizes): the bias added and the function applied in one pass, and its derivative
+ * taken from the activations themselves (every function here has one that the output determines), so a layer
+ * keeps no pre-activations for its backward pass.
  */
 abstract class Nonlinearity {
-    /** Applies the function in place to the {@code m x n} row-major values. */
-    abstract void apply(FloatBuffer z, int m, int n);
+    /** {@code z[i][j] = f(z[i][j] + bias[j])} in place. */
+    abstract void forward(float[] z, float[] bias, int m, int n);
 
     /** {@code epsilon *= f'(z)} element-wise, with f' read from the activations {@code a = f(z)}. */
-    abstract void backprop(FloatBuffer a, FloatBuffer epsilon, int length);
+    abstract void backprop(float[] a, float[] epsilon, int length);
 
     /** The Java twin of {@code activation}, or null when it has none (the layer then stays DL4J's own). */
     static Nonlinearity of(IActivation activation) {
@@ -54,64 +53,97 @@ abstract class Nonlinearity {
         return value == null || value == 0.0;
     }
 
-    static final Nonlinearity SIGMOID = new Elementwise() {
+    static final Nonlinearity SIGMOID = new Nonlinearity() {
         @Override
-        float value(float z) {
-            return (float) (1.0 / (1.0 + Math.exp(-z)));
+        void forward(float[] z, float[] bias, int m, int n) {
+            for (int i = 0; i < m; i++) {
+                int row = i * n;
+                for (int j = 0; j < n; j++) {
+                    z[row + j] = (float) (1.0 / (1.0 + Math.exp(-(z[row + j] + bias[j]))));
+                }
+            }
         }
 
         @Override
-        float slope(float a) {
-            return a * (1f - a);
-        }
-    };
-
-    static final Nonlinearity RELU = new Elementwise() {
-        @Override
-        float value(float z) {
-            return z > 0f ? z : 0f;
-        }
-
-        @Override
-        float slope(float a) {
-            return a > 0f ? 1f : 0f;
+        void backprop(float[] a, float[] epsilon, int length) {
+            for (int i = 0; i < length; i++) {
+                epsilon[i] *= a[i] * (1f - a[i]);
+            }
         }
     };
 
-    static final Nonlinearity TANH = new Elementwise() {
+    static final Nonlinearity RELU = new Nonlinearity() {
         @Override
-        float value(float z) {
-            return (float) Math.tanh(z);
+        void forward(float[] z, float[] bias, int m, int n) {
+            for (int i = 0; i < m; i++) {
+                int row = i * n;
+                for (int j = 0; j < n; j++) {
+                    z[row + j] = Math.max(z[row + j] + bias[j], 0f);
+                }
+            }
         }
 
         @Override
-        float slope(float a) {
-            return 1f - a * a;
+        void backprop(float[] a, float[] epsilon, int length) {
+            for (int i = 0; i < length; i++) {
+                epsilon[i] = a[i] > 0f ? epsilon[i] : 0f;
+            }
         }
     };
 
-    static final Nonlinearity IDENTITY = new Elementwise() {
+    static final Nonlinearity TANH = new Nonlinearity() {
         @Override
-        float value(float z) {
-            return z;
+        void forward(float[] z, float[] bias, int m, int n) {
+            for (int i = 0; i < m; i++) {
+                int row = i * n;
+                for (int j = 0; j < n; j++) {
+                    z[row + j] = (float) Math.tanh(z[row + j] + bias[j]);
+                }
+            }
         }
 
         @Override
-        float slope(float a) {
-            return 1f;
+        void backprop(float[] a, float[] epsilon, int length) {
+            for (int i = 0; i < length; i++) {
+                epsilon[i] *= 1f - a[i] * a[i];
+            }
+        }
+    };
+
+    static final Nonlinearity IDENTITY = new Nonlinearity() {
+        @Override
+        void forward(float[] z, float[] bias, int m, int n) {
+            for (int i = 0; i < m; i++) {
+                int row = i * n;
+                for (int j = 0; j < n; j++) {
+                    z[row + j] += bias[j];
+                }
+            }
+        }
+
+        @Override
+        void backprop(float[] a, float[] epsilon, int length) {
         }
     };
 
     static Nonlinearity leaky(float alpha) {
-        return new Elementwise() {
+        return new Nonlinearity() {
             @Override
-            float value(float z) {
-                return z > 0f ? z : alpha * z;
+            void forward(float[] z, float[] bias, int m, int n) {
+                for (int i = 0; i < m; i++) {
+                    int row = i * n;
+                    for (int j = 0; j < n; j++) {
+                        float v = z[row + j] + bias[j];
+                        z[row + j] = v > 0f ? v : alpha * v;
+                    }
+                }
             }
 
             @Override
-            float slope(float a) {
-                return a > 0f ? 1f : alpha;
+            void backprop(float[] a, float[] epsilon, int length) {
+                for (int i = 0; i < length; i++) {
+                    epsilon[i] *= a[i] > 0f ? 1f : alpha;
+                }
             }
         };
     }
@@ -119,49 +151,29 @@ abstract class Nonlinearity {
     /** Row-wise softmax. Its backprop is only ever taken together with the cross-entropy loss, as a - y. */
     static final Nonlinearity SOFTMAX = new Nonlinearity() {
         @Override
-        void apply(FloatBuffer z, int m, int n) {
+        void forward(float[] z, float[] bias, int m, int n) {
             for (int i = 0; i < m; i++) {
                 int row = i * n;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < n; j++) {
-                    max = Math.max(max, z.get(row + j));
+                    z[row + j] += bias[j];
+                    max = Math.max(max, z[row + j]);
                 }
                 float sum = 0f;
                 for (int j = 0; j < n; j++) {
-                    float e = (float) Math.exp(z.get(row + j) - max);
-                    z.put(row + j, e);
+                    float e = (float) Math.exp(z[row + j] - max);
+                    z[row + j] = e;
                     sum += e;
                 }
                 for (int j = 0; j < n; j++) {
-                    z.put(row + j, z.get(row + j) / sum);
+                    z[row + j] /= sum;
                 }
             }
         }
 
         @Override
-        void backprop(FloatBuffer a, FloatBuffer epsilon, int length) {
+        void backprop(float[] a, float[] epsilon, int length) {
             throw new UnsupportedOperationException("softmax is fused only with the cross-entropy loss");
         }
     };
-
-    private abstract static class Elementwise extends Nonlinearity {
-        abstract float value(float z);
-
-        abstract float slope(float a);
-
-        @Override
-        final void apply(FloatBuffer z, int m, int n) {
-            int length = m * n;
-            for (int i = 0; i < length; i++) {
-                z.put(i, value(z.get(i)));
-            }
-        }
-
-        @Override
-        final void backprop(FloatBuffer a, FloatBuffer epsilon, int length) {
-            for (int i = 0; i < length; i++) {
-                epsilon.put(i, epsilon.get(i) * slope(a.get(i)));
-            }
-        }
-    }
 }

@@ -84,12 +84,15 @@ class EpochProgressTest {
     @ValueSource(ints = {1, 2})
     void theCountMovesWhileTheTasksOfAnEpochRun(int workers) throws Exception {
         // three blocks of 1000 images per worker: each worker fits 3000 one-image steps in one task, several
-        // seconds even on a quiet machine, so several 1 s heartbeats arrive inside the epoch
+        // seconds even on a quiet machine, so several 1 s heartbeats arrive inside the epoch. With DL4J's own
+        // layers: the fused ones take half that, and more steps or units would pass the test context's 4 MB
+        // result limit (every worker returns its parameters and DL4J's per-step statistics)
         LabeledImages slow = IdxFixtures.learnable(3000 * workers, 28, 28, 23);
         LabeledImages test = IdxFixtures.learnable(50, 28, 28, 24);
         RunConfig config = new ConfigLoader().override("network.hidden-layers", "[300, 300]")
                 .override("training.epochs", "1").override("training.validation-size", "0")
                 .override("training.batch-size", "1").override("spark.training-loss", "running")
+                .override("training.fused-layers", "false")
                 .override("spark.workers", Integer.toString(workers))
                 .override("spark.averaging-frequency", "100000").load();
         List<Long> counts = new java.util.concurrent.CopyOnWriteArrayList<>();
