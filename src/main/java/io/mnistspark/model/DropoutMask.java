@@ -55,7 +55,7 @@ final class DropoutMask {
         if (length != gradient.length()) {
             return false;
         }
-        INDArray rows = DenseKernels.rowMajor(gradient) ? gradient : gradient.dup('c');
+        INDArray rows = DenseKernels.rowMajor(gradient) ? gradient : gradient.castTo(DataType.FLOAT).dup('c');
         work = DenseKernels.load(rows, work);
         for (int i = 0; i < length; i++) {
             work[i] *= scales[i];

@@ -17,9 +17,10 @@ final class FusedGradients {
     /**
      * Fills the layer's bias and weight gradient views from {@code delta} (dL/dz, row-major {@code [m, nOut]};
      * {@code deltas} its values in a Java array, {@code sums} scratch for the bias gradient) and returns them
-     * with the gradient at the layer's input, or with null when {@code inputGradient} is false. With {@code minibatch} (DL4J's default) the parameter gradients are the
-     * mini-batch's mean, already divided by {@code m}: fused layers tell DL4J's updater not to divide them ({@link #dividedByMinibatch}), which saves
-     * it an operation over every parameter each step.
+     * with the gradient at the layer's input, or with null when {@code inputGradient} is false. With
+     * {@code minibatch} (DL4J's default) the parameter gradients are the mini-batch's mean, already divided by
+     * {@code m}: fused layers tell DL4J's updater not to divide them ({@link #dividedByMinibatch}), which saves it
+     * an operation over every parameter each step.
      */
     static Pair<Gradient, INDArray> of(INDArray input, INDArray delta, float[] deltas, float[] sums, INDArray w,
                                        INDArray weightGradient, INDArray biasGradient, boolean minibatch,
