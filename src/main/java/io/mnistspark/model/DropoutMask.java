@@ -99,9 +99,4 @@ final class DropoutMask {
     void clear() {
         length = 0;
     }
-
-    /** The scale the last mask gave value {@code i} (0 or 1/p); for tests. */
-    float scale(int i) {
-        return scales[i];
-    }
 }

@@ -20,7 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * cover (masks, weight noise, another data type, an unusual layout) goes to DL4J's implementation.
  */
 final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
-    private final transient Nonlinearity nonlinearity;
+    private final transient DenseStep step;
     /** The layer's dropout in Java, or null when DL4J's applies (none configured, or another kind). */
     private final transient DropoutMask dropoutMask;
     /**
@@ -29,14 +29,12 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
      */
     private transient INDArray trainedInput;
     private transient float[] trainedOutput;
-    /** Scratch: the values a pass works on, the bias, the bias gradient. */
+    /** Scratch: the values a pass works on. */
     private transient float[] work;
-    private transient float[] bias;
-    private transient float[] sums;
 
     FusedDense(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity) {
         super(conf, dataType);
-        this.nonlinearity = nonlinearity;
+        this.step = new DenseStep(nonlinearity);
         this.dropoutMask = DropoutMask.of(layerConf().getIDropout());
     }
 
@@ -68,11 +66,7 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
 
     /** {@code out = f(in . W + b)}; returns the values in a Java array (this layer's scratch). */
     private float[] forward(INDArray in, INDArray out) {
-        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        DenseKernels.forward(in, w, out);
-        work = DenseKernels.load(out, work);
-        bias = DenseKernels.load(getParam(DefaultParamInitializer.BIAS_KEY), bias);
-        nonlinearity.forward(work, bias, (int) out.size(0), (int) out.size(1));
+        work = step.forward(in, params, out, work);
         DenseKernels.store(work, out);
         return work;
     }
@@ -102,11 +96,9 @@ final class FusedDense extends org.deeplearning4j.nn.layers.feedforward.dense.De
         INDArray delta = DenseKernels.rowMajor(epsilon) ? epsilon
                 : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon.castTo(DataType.FLOAT), 'c');
         work = DenseKernels.load(delta, work);
-        nonlinearity.backprop(activations, work, m * n);
+        step.nonlinearity.backprop(activations, work, m * n);
         DenseKernels.store(work, delta);
-        sums = sums != null && sums.length >= n ? sums : new float[n];
-        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, work, sums, w,
-                gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
+        Pair<Gradient, INDArray> gradients = step.gradients(input, delta, work, params, gradientViews,
                 conf().isMiniBatch(), getIndex() > 0, workspaceMgr);
         if (gradients.getSecond() != null) {
             backpropDropOutIfPresent(gradients.getSecond());

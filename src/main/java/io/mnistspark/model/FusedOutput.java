@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * same outputs instead of a third product. Masks, weight noise and other data types go to DL4J's implementation.
  */
 final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
-    private final transient Nonlinearity nonlinearity;
+    private final transient DenseStep step;
     /** The layer's dropout in Java, or null when DL4J's applies (none configured, or another kind). */
     private final transient DropoutMask dropoutMask;
     private final transient FusedLoss loss;
@@ -24,14 +24,12 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
     private transient INDArray trainedLabels;
     private transient float[] outputs;
     private transient float[] labelValues;
-    /** Scratch: the bias, dL/dz, the bias gradient. */
-    private transient float[] bias;
+    /** Scratch: dL/dz. */
     private transient float[] deltas;
-    private transient float[] sums;
 
     FusedOutput(NeuralNetConfiguration conf, DataType dataType, Nonlinearity nonlinearity, FusedLoss loss) {
         super(conf, dataType);
-        this.nonlinearity = nonlinearity;
+        this.step = new DenseStep(nonlinearity);
         this.dropoutMask = DropoutMask.of(layerConf().getIDropout());
         this.loss = loss;
     }
@@ -61,19 +59,9 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, input.size(0),
                 getParam(DefaultParamInitializer.WEIGHT_KEY).size(1));
-        float[] values = forward(input, out, null);
+        float[] values = step.forward(input, params, out, null);
         DenseKernels.store(values, out);
         return out;
-    }
-
-    /** {@code f(in . W + b)} into a Java array ({@code into}, or a new one); {@code out} holds the products. */
-    private float[] forward(INDArray in, INDArray out, float[] into) {
-        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        DenseKernels.forward(in, w, out);
-        float[] values = DenseKernels.load(out, into);
-        bias = DenseKernels.load(getParam(DefaultParamInitializer.BIAS_KEY), bias);
-        nonlinearity.forward(values, bias, (int) out.size(0), (int) out.size(1));
-        return values;
     }
 
     @Override
@@ -88,8 +76,8 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         int m = (int) input.size(0);
         int n = (int) w.size(1);
-        outputs = forward(input, workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, n),
-                outputs);
+        outputs = step.forward(input, params,
+                workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, m, n), outputs);
         labelValues = DenseKernels.load(labels, labelValues);
         deltas = deltas != null && deltas.length >= m * n ? deltas : new float[m * n];
         loss.gradient(outputs, labelValues, deltas, m * n);
@@ -97,9 +85,7 @@ final class FusedOutput extends org.deeplearning4j.nn.layers.OutputLayer {
         DenseKernels.store(deltas, delta);
         trainedInput = input;
         trainedLabels = labels;
-        sums = sums != null && sums.length >= n ? sums : new float[n];
-        Pair<Gradient, INDArray> gradients = FusedGradients.of(input, delta, deltas, sums, w,
-                gradientViews.get(DefaultParamInitializer.WEIGHT_KEY), gradientViews.get(DefaultParamInitializer.BIAS_KEY),
+        Pair<Gradient, INDArray> gradients = step.gradients(input, delta, deltas, params, gradientViews,
                 conf().isMiniBatch(), getIndex() > 0, workspaceMgr);
         if (gradients.getSecond() != null) {
             backpropDropOutIfPresent(gradients.getSecond());
