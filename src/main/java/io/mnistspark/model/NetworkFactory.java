@@ -38,8 +38,9 @@ public final class NetworkFactory {
     private NetworkFactory() {
     }
 
+    /** The initialised network, a {@link FusedNetwork} (DL4J's step unless its layers are fused). */
     public static MultiLayerNetwork create(NetworkSpec network, TrainingSpec training, int inputs, int classes) {
-        MultiLayerNetwork net = new MultiLayerNetwork(configuration(network, training, inputs, classes));
+        MultiLayerNetwork net = new FusedNetwork(configuration(network, training, inputs, classes));
         net.init();
         if (network.weightInit() == io.mnistspark.config.WeightInit.STANDARD_NORMAL) {
             drawStandardNormalBiases(net, training.seed());

@@ -1,13 +1,16 @@
 package io.mnistspark.train;
 
 import org.apache.spark.api.java.JavaRDDLike;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 
 /**
  * DL4J's parameter-averaging master, told how many mini-batches the next {@code fit} holds. DL4J counts every
  * RDD it is given before it trains (one extra pass that builds every mini-batch only to count it); the
  * trainer's rounds know their size from the epoch plan, so the count is skipped. Without a known size (the
- * {@code export} approach counts its files) DL4J counts as usual.
+ * {@code export} approach counts its files) DL4J counts as usual. Its workers train {@code FusedNetwork}s
+ * ({@link FusedTrainingWorker}).
  */
 final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
     private static final long serialVersionUID = 1L;
@@ -21,6 +24,11 @@ final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
     /** The number of mini-batches of the next {@code fit}, or -1 to let DL4J count them. */
     void expect(long batches) {
         expected = batches;
+    }
+
+    @Override
+    public ParameterAveragingTrainingWorker getWorkerInstance(SparkDl4jMultiLayer network) {
+        return new FusedTrainingWorker(super.getWorkerInstance(network));
     }
 
     @Override

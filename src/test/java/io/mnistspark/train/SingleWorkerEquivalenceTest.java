@@ -8,9 +8,11 @@ import io.mnistspark.data.IdxFixtures;
 import io.mnistspark.data.LabeledImages;
 import io.mnistspark.data.EpochPlan;
 import io.mnistspark.data.ImageBlocks;
+import io.mnistspark.model.FusedNetwork;
 import io.mnistspark.model.NetworkFactory;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -21,6 +23,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -56,6 +59,20 @@ class SingleWorkerEquivalenceTest {
         assertFalse(java.util.Arrays.equals(initial, expected), "training must change the parameters");
         assertArrayEquals(expected, spark.network().params().toFloatVector());
         assertEquals(2, spark.history().size());
+    }
+
+    /** The workers step as the single process does: their networks are the product's {@code FusedNetwork}. */
+    @Test
+    void sparkWorkersTrainTheProductsNetwork() {
+        RunConfig config = oneWorker().load();
+        MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), 64, 10);
+        RoundTrainingMaster master = TrainingMasters.forRounds(config.spark(), config.training(), 1, null);
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(TestSpark.context(), net, master);
+        MultiLayerNetwork workerNet = master.getWorkerInstance(sparkNet).getInitialModel();
+        assertInstanceOf(FusedNetwork.class, net);
+        assertInstanceOf(FusedNetwork.class, workerNet);
+        assertEquals(net.params(), workerNet.params());
+        assertEquals("FusedOptimizer", workerNet.getOptimizer().getClass().getSimpleName());
     }
 
     @Test

@@ -40,7 +40,11 @@ final class FitStepSamples {
     private final Map<Cost, Integer> counts = new EnumMap<>(Cost.class);
     private int total;
 
-    /** Runs {@code work} under a recording and counts the samples of the thread that ran it. */
+    /**
+     * Runs {@code work} under a recording and counts the samples of the thread that ran it. With the system
+     * property {@code bench.keep-recording} set to a path, the recording is also kept there (for
+     * {@code bench/jfr-top.py}).
+     */
     static FitStepSamples record(Runnable work) {
         FitStepSamples samples = new FitStepSamples();
         try (Recording recording = new Recording()) {
@@ -53,6 +57,10 @@ final class FitStepSamples {
             Path file = Files.createTempFile("fit-step", ".jfr");
             try {
                 recording.dump(file);
+                String keep = System.getProperty("bench.keep-recording");
+                if (keep != null) {
+                    Files.copy(file, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
                     if (event.getThread("sampledThread") != null
                             && event.getThread("sampledThread").getJavaThreadId() == thread

@@ -3,6 +3,7 @@ package io.mnistspark.bench;
 import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.LabeledImages;
+import io.mnistspark.model.FusedNetwork;
 import io.mnistspark.model.NetworkFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -96,7 +97,7 @@ public final class IterationProfile implements Callable<Integer> {
         if (threads > 1) {
             return parallelFits(layers, batches);
         }
-        MultiLayerNetwork net = new MultiLayerNetwork(layers);
+        MultiLayerNetwork net = new FusedNetwork(layers); // the product's step, as NetworkFactory.create makes it
         net.init();
 
         Map<String, Double> micros = new LinkedHashMap<>();
@@ -173,7 +174,7 @@ public final class IterationProfile implements Callable<Integer> {
         List<MultiLayerNetwork> nets = new ArrayList<>();
         List<List<DataSet>> ownBatches = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
-            MultiLayerNetwork copy = new MultiLayerNetwork(layers.clone());
+            MultiLayerNetwork copy = new FusedNetwork(layers.clone());
             copy.init();
             nets.add(copy);
             List<DataSet> copies = new ArrayList<>();
