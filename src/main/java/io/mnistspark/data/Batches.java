@@ -54,7 +54,13 @@ public final class Batches {
     /** A rows x columns float32 matrix in row-major order holding {@code values}. */
     static INDArray matrix(float[] values, int rows, int columns) {
         INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);
-        new FloatPointer(matrix.data().addressPointer()).put(values, 0, values.length);
+        fill(matrix, values);
         return matrix;
+    }
+
+    /** Copies {@code values} into a float32 matrix of as many elements that has no gaps, in one bulk copy. */
+    static void fill(INDArray matrix, float[] values) {
+        new FloatPointer(matrix.data().addressPointer()).put(values, 0, values.length);
+        java.lang.ref.Reference.reachabilityFence(matrix);
     }
 }

@@ -39,6 +39,7 @@ public final class EpochPlan implements Serializable {
     private final int windowImages;
     private final int[][] workerBlocks;
     private final int[] blockCounts;
+    private boolean reuseBatchArrays;
 
     private EpochPlan(String key, long seed, int epoch, int batchSize, int roundImages, int windowImages,
                       int[][] workerBlocks, int[] blockCounts) {
@@ -130,6 +131,16 @@ public final class EpochPlan implements Serializable {
         return batches;
     }
 
+    /**
+     * Whether a worker's mini-batches are built in arrays it reuses ({@link BatchArrays}): only for a consumer that
+     * is done with each mini-batch before it asks for the next, as DL4J's worker is when it builds its own
+     * mini-batches (no prefetch) and fits them as they come (the direct approach). Returns this plan.
+     */
+    public EpochPlan reusingBatchArrays(boolean reuse) {
+        this.reuseBatchArrays = reuse;
+        return this;
+    }
+
     /** The mini-batches of round {@code r}: one partition per worker, reading only the blocks of its window. */
     public JavaRDD<DataSet> round(ImageBlocks blocks, int round, int classes) {
         RDD<LabeledImages> grouped = blocks.rdd().rdd().coalesce(workers(), false,
@@ -141,6 +152,11 @@ public final class EpochPlan implements Serializable {
 
     /** The mini-batches worker {@code w} fits in round {@code r}, its window's blocks coming from {@code parents}. */
     Iterator<DataSet> batches(int worker, int round, Iterator<LabeledImages> parents, int classes) {
+        return batches(worker, round, parents, classes, reuseBatchArrays);
+    }
+
+    private Iterator<DataSet> batches(int worker, int round, Iterator<LabeledImages> parents, int classes,
+                                      boolean reuse) {
         long start = (long) round * roundImages;
         long end = Math.min(imagesOf(worker), start + roundImages);
         if (start >= end) {
@@ -157,6 +173,7 @@ public final class EpochPlan implements Serializable {
         ShuffleWindow shuffled = images;
         int from = (int) (start - (long) window * windowImages);
         int to = (int) (end - (long) window * windowImages);
+        BatchArrays reused = reuse ? new BatchArrays() : null;
         return new Iterator<>() {
             private int at = from;
 
@@ -171,7 +188,7 @@ public final class EpochPlan implements Serializable {
                     throw new NoSuchElementException();
                 }
                 int last = Math.min(to, at + batchSize);
-                DataSet batch = shuffled.toDataSet(at, last, classes);
+                DataSet batch = shuffled.toDataSet(at, last, classes, reused);
                 at = last;
                 return batch;
             }
@@ -244,7 +261,7 @@ public final class EpochPlan implements Serializable {
             for (int p : partitionsFor(worker, r)) {
                 parents.add(blocks.get(p));
             }
-            batches(worker, r, parents.iterator(), classes).forEachRemaining(out::add);
+            batches(worker, r, parents.iterator(), classes, false).forEachRemaining(out::add);
         }
         ShuffleWindow.forget(key, worker);
         return out;

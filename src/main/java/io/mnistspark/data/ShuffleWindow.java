@@ -60,11 +60,16 @@ final class ShuffleWindow {
 
     /** Images {@code from..to} of the shuffled window as a mini-batch. */
     DataSet toDataSet(int from, int to, int classes) {
+        return toDataSet(from, to, classes, null);
+    }
+
+    /** The same mini-batch, in arrays from {@code reused} when it is not null. */
+    DataSet toDataSet(int from, int to, int classes, BatchArrays reused) {
         LabeledImages first = blocks[blockOf[from]];
         int n = first.pixelsPerImage();
         int rows = to - from;
-        float[] features = new float[rows * n];
-        float[] labels = new float[rows * classes];
+        float[] features = reused == null ? new float[rows * n] : reused.featureValues(rows * n);
+        float[] labels = reused == null ? new float[rows * classes] : reused.labelValues(rows * classes);
         for (int r = 0; r < rows; r++) {
             LabeledImages block = blocks[blockOf[from + r]];
             int index = indexOf[from + r];
@@ -76,7 +81,8 @@ final class ShuffleWindow {
             }
             labels[r * classes + block.label(index)] = 1f;
         }
-        return new DataSet(Batches.matrix(features, rows, n), Batches.matrix(labels, rows, classes));
+        return reused != null ? reused.dataSet(features, labels, rows, n, classes)
+                : new DataSet(Batches.matrix(features, rows, n), Batches.matrix(labels, rows, classes));
     }
 
     static ShuffleWindow get(String planKey, int worker, int window) {

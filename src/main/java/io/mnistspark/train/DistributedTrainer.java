@@ -104,7 +104,8 @@ public final class DistributedTrainer {
             EpochProgress progress = new EpochProgress(sc.sc(), epoch, epochs, data.train().count(), fitted);
             listener.epochStarted(progress);
             EpochPlan plan = EpochPlan.of(dataKey, data.train().blockCounts(), config.training().seed(), epoch, workers,
-                    config.training().batchSize(), config.spark().averagingFrequency(), config.training().shuffleWindow());
+                    config.training().batchSize(), config.spark().averagingFrequency(), config.training().shuffleWindow())
+                    .reusingBatchArrays(direct && config.spark().prefetchBatches() == 0);
             NetworkFactory.applyLearningRate(network.getNetwork(), config.network(), config.training(), epoch);
             long examplesBefore = fitted.value();
             double lossBefore = lossTimesExamples.value();

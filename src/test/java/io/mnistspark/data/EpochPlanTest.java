@@ -120,4 +120,32 @@ class EpochPlanTest {
         v[label] = 1f;
         return v;
     }
+
+    /** Reused arrays hold, batch by batch, what fresh arrays would; their slots come round again. */
+    @Test
+    void reusedBatchArraysHoldTheSameMiniBatches() {
+        List<LabeledImages> blocks = blocks(1234);
+        EpochPlan fresh = EpochPlan.of("r", counts(blocks), 11, 2, 1, 10, 1000, 200);
+        EpochPlan reusing = EpochPlan.of("r", counts(blocks), 11, 2, 1, 10, 1000, 200).reusingBatchArrays(true);
+        java.util.Iterator<DataSet> expected = fresh.batches(0, 0, blocks.iterator(), 10);
+        java.util.Iterator<DataSet> actual = reusing.batches(0, 0, blocks.iterator(), 10);
+        List<org.nd4j.linalg.api.ndarray.INDArray> arrays = new ArrayList<>();
+        int batches = 0;
+        while (expected.hasNext()) {
+            DataSet want = expected.next();
+            DataSet got = actual.next();
+            assertEquals(want.getFeatures(), got.getFeatures(), "batch " + batches);
+            assertEquals(want.getLabels(), got.getLabels(), "batch " + batches);
+            arrays.add(got.getFeatures());
+            batches++;
+        }
+        assertTrue(!actual.hasNext());
+        assertEquals(124, batches);
+        assertTrue(arrays.get(0) == arrays.get(BatchArrays.SLOTS), "the first slot is filled again");
+        assertTrue(arrays.get(0) != arrays.get(1));
+        assertEquals(4, arrays.get(batches - 1).size(0), "the last, smaller batch gets arrays of its own");
+        assertEquals(fresh.localBatches(blocks, 0, 10).size(), reusing.localBatches(blocks, 0, 10).size());
+        assertTrue(reusing.localBatches(blocks, 0, 10).stream().map(DataSet::getFeatures).distinct().count() == 124,
+                "the driver's copies never share arrays");
+    }
 }

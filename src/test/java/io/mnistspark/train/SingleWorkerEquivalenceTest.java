@@ -37,9 +37,19 @@ class SingleWorkerEquivalenceTest {
 
     @Test
     void oneWorkerOnSparkEqualsSingleProcessFit() {
+        assertOneWorkerEqualsSingleProcessFit(oneWorker().override("training.epochs", "2").load());
+    }
+
+    /** Without prefetching the worker builds its mini-batches in arrays it reuses (BatchArrays): the same steps. */
+    @Test
+    void oneWorkerBuildingItsOwnBatchesEqualsSingleProcessFit() {
+        assertOneWorkerEqualsSingleProcessFit(oneWorker().override("training.epochs", "2")
+                .override("spark.prefetch-batches", "0").load());
+    }
+
+    private void assertOneWorkerEqualsSingleProcessFit(RunConfig config) {
         LabeledImages train = IdxFixtures.learnable(400, 8, 8, 3);
         LabeledImages test = IdxFixtures.learnable(50, 8, 8, 4);
-        RunConfig config = oneWorker().override("training.epochs", "2").load();
         int batch = config.training().batchSize();
 
         TrainingOutcome spark = trainOnSpark(config, train, test, 1);
