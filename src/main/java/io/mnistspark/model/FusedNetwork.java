@@ -63,6 +63,13 @@ public final class FusedNetwork extends MultiLayerNetwork {
         super.setUpdater(updater);
     }
 
+    /** DL4J's {@code clear()} drops the solver; the fused one comes back at once, before any fit can make DL4J's. */
+    @Override
+    public void clear() {
+        super.clear();
+        installSolver();
+    }
+
     /** Where DL4J would make its own solver (none yet, or {@code clear()} dropped it), the fused one. */
     private void installSolver() {
         if (solver == null && conf().getStepFunction() == null

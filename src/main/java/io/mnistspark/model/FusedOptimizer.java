@@ -27,7 +27,10 @@ final class FusedOptimizer extends StochasticGradientDescent {
 
     private transient Updater planned;
     private transient ParameterUpdate update;
+    private transient boolean fusedStep;
     private transient boolean deferred;
+    /** Steps whose update {@link ParameterUpdate} applied (tests read it). */
+    transient long fusedUpdates;
 
     FusedOptimizer(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, Model model) {
         super(conf, new NegativeGradientStepFunction(), listeners, model);
@@ -36,8 +39,7 @@ final class FusedOptimizer extends StochasticGradientDescent {
     @Override
     public void updateGradientAccordingToParams(Gradient gradient, Model model, int batchSize,
                                                 LayerWorkspaceMgr workspaceMgr) {
-        ParameterUpdate plan = accumulator == null ? plan() : null;
-        deferred = plan != null && plan.covers(gradient.gradient());
+        deferred = fusedStep && update.covers(gradient.gradient());
         if (!deferred) {
             super.updateGradientAccordingToParams(gradient, model, batchSize, workspaceMgr);
         }
@@ -48,11 +50,19 @@ final class FusedOptimizer extends StochasticGradientDescent {
         if (accumulator != null || plan() == null) {
             return super.optimize(workspaceMgr);
         }
-        Pair<Gradient, Double> pair = gradientAndScore(workspaceMgr);
+        Pair<Gradient, Double> pair;
+        fusedStep = true;
+        deferred = false;
+        try {
+            pair = gradientAndScore(workspaceMgr);
+        } finally {
+            fusedStep = false;
+        }
         int iteration = getIterationCount(model);
         int epoch = getEpochCount(model);
         if (deferred) {
             update.apply(iteration, epoch);
+            fusedUpdates++;
         } else {
             stepFunction.step(model.params(), pair.getFirst().gradient());
         }
@@ -71,7 +81,10 @@ final class FusedOptimizer extends StochasticGradientDescent {
         if (!(model instanceof MultiLayerNetwork net)) {
             return null;
         }
-        Updater current = getUpdater();
+        Updater current;
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            current = getUpdater(); // made outside any workspace, as DL4J makes it
+        }
         if (current != planned) {
             planned = current;
             update = ParameterUpdate.of(net, current);

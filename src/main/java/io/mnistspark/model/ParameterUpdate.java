@@ -34,9 +34,10 @@ import java.util.List;
  * the mini-batch size), or arrays that are not contiguous float32.
  */
 final class ParameterUpdate {
-    /** Values per pass of a chunk: four 16 KB arrays stay in the first-level cache. */
+    /** Values per pass of a chunk: SGD's two 16 KB arrays stay in the first-level cache, Adam's four in the second. */
     private static final int CHUNK = 4096;
 
+    private final Updater updater;
     private final INDArray params;
     private final INDArray gradients;
     private final INDArray state;
@@ -49,7 +50,9 @@ final class ParameterUpdate {
     private final float[] m = new float[CHUNK];
     private final float[] v = new float[CHUNK];
 
-    private ParameterUpdate(INDArray params, INDArray gradients, INDArray state, List<Block> blocks) {
+    private ParameterUpdate(Updater updater, INDArray params, INDArray gradients, INDArray state,
+                            List<Block> blocks) {
+        this.updater = updater;
         this.params = params;
         this.gradients = gradients;
         this.state = state;
@@ -93,7 +96,7 @@ final class ParameterUpdate {
                 return null;
             }
         }
-        return new ParameterUpdate(params, gradients, state, blocks);
+        return new ParameterUpdate(multi, params, gradients, state, blocks);
     }
 
     /** True when this update was planned for {@code gradient}: the network's own flattened gradient view. */
@@ -101,13 +104,18 @@ final class ParameterUpdate {
         return gradient == gradients;
     }
 
-    /** {@code params -= update(gradient)} for every block, at DL4J's iteration and epoch counts. */
+    /**
+     * {@code params -= update(gradient)} for every block, at DL4J's iteration and epoch counts; holding the
+     * updater's lock, as DL4J's {@code update} does, so that a copy of its state is never half updated.
+     */
     void apply(int iteration, int epoch) {
-        for (Block block : blocks) {
-            if (block.sgd != null) {
-                sgd(block, (float) block.sgd.getLearningRate(iteration, epoch));
-            } else {
-                adam(block, block.adam, iteration, epoch);
+        synchronized (updater) {
+            for (Block block : blocks) {
+                if (block.sgd != null) {
+                    sgd(block, (float) block.sgd.getLearningRate(iteration, epoch));
+                } else {
+                    adam(block, block.adam, iteration, epoch);
+                }
             }
         }
         java.lang.ref.Reference.reachabilityFence(params);

@@ -105,6 +105,10 @@ public final class DistributedTrainer {
             listener.epochStarted(progress);
             EpochPlan plan = EpochPlan.of(dataKey, data.train().blockCounts(), config.training().seed(), epoch, workers,
                     config.training().batchSize(), config.spark().averagingFrequency(), config.training().shuffleWindow())
+                    // safe only because DL4J's worker then fits each mini-batch before it builds the next: no
+                    // prefetch queue, no export, and (TrainingMasters, EpochPlan) no persisted RDD, one partition
+                    // per worker and a round no larger than one averaging split, so DL4J neither caches, splits
+                    // nor repartitions the round's mini-batches
                     .reusingBatchArrays(direct && config.spark().prefetchBatches() == 0);
             NetworkFactory.applyLearningRate(network.getNetwork(), config.network(), config.training(), epoch);
             long examplesBefore = fitted.value();

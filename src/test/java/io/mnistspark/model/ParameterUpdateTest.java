@@ -85,6 +85,7 @@ class ParameterUpdateTest {
         MultiLayerNetwork plain = plainTwin(product);
         float[] before = product.params().toFloatVector();
         fitBoth(product, plain);
+        assertEquals(30, ((FusedOptimizer) product.getOptimizer()).fusedUpdates, "every step took the one pass");
         assertTrue(!java.util.Arrays.equals(before, product.params().toFloatVector()), "the steps change parameters");
         // libnd4j's sgd_updater multiplies by the float learning rate and the optimizer subtracts: no rounding to differ
         assertArrayEquals(plain.params().toFloatVector(), product.params().toFloatVector());
@@ -96,6 +97,7 @@ class ParameterUpdateTest {
         assertNotNull(ParameterUpdate.of(product, product.getUpdater()), "best.conf takes the one-pass update");
         MultiLayerNetwork plain = plainTwin(product);
         double difference = fitBoth(product, plain);
+        assertEquals(30, ((FusedOptimizer) product.getOptimizer()).fusedUpdates, "every step took the one pass");
         double scale = plain.params().amaxNumber().doubleValue();
         assertTrue(difference <= 1e-5 * scale, "parameters differ by " + difference + " (scale " + scale + ")");
         INDArray state = product.getUpdater().getStateViewArray();
@@ -118,6 +120,7 @@ class ParameterUpdateTest {
             assertNull(ParameterUpdate.of(product, product.getUpdater()), String.join("=", overrides));
             MultiLayerNetwork plain = plainTwin(product);
             fitBoth(product, plain);
+            assertEquals(0, ((FusedOptimizer) product.getOptimizer()).fusedUpdates, String.join("=", overrides));
             assertArrayEquals(plain.params().toFloatVector(), product.params().toFloatVector(),
                     String.join("=", overrides));
         }
@@ -138,6 +141,10 @@ class ParameterUpdateTest {
         DataSet next = batch(new Random(2), 6);
         source.fit(next);
         worker.fit(next);
+        assertEquals(1, ((FusedOptimizer) worker.getOptimizer()).fusedUpdates);
         assertEquals(source.params(), worker.params(), "the same step from the same state");
+        worker.clear();
+        worker.fit(next);
+        assertEquals(1, ((FusedOptimizer) worker.getOptimizer()).fusedUpdates, "a new fused solver after clear()");
     }
 }
