@@ -34,6 +34,20 @@ final class ClassWarmUp {
         return thread;
     }
 
+    /** Starts {@code work} on a daemon thread; whatever it throws is left to the command's own use to meet. */
+    static Thread run(String name, Runnable work) {
+        Thread thread = new Thread(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException | LinkageError ignored) {
+                // the command's own use fails or succeeds as it would have
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
     /** Waits for the warm-up to end (it takes a fraction of a second). */
     static void await(Thread warmUp) {
         try {

@@ -118,6 +118,8 @@ final class ScoreCommand implements Callable<Integer> {
         }
         int classes = classifier.numClasses();
         ClassWarmUp.await(warmUp); // before Spark: no class is initialised from two ends at once
+        // the network's first call (local mode: the executors are this JVM) on the spare core while Spark starts
+        Thread networkWarmUp = ClassWarmUp.run("network warm-up", classifier::warmUp);
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
             SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
@@ -148,6 +150,7 @@ final class ScoreCommand implements Callable<Integer> {
                             PredictionRows.ofBlocks(blocks, scorer, batchSize, labels != null, done),
                             PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes));
                 }
+                ClassWarmUp.await(networkWarmUp); // before any task can borrow a network
                 try (ScoreProgress progress = ScoreProgress.follow(sc.sc(), done, total, console, progressIntervalMillis)) {
                     write(predictions, run.staged("predictions"));
                 }

@@ -137,6 +137,17 @@ public final class DenseNetClassificationModel
         return trainingConfig;
     }
 
+    /**
+     * Runs this JVM's pooled network once on a batch of zeros of the scoring batch size, so that in local mode the
+     * first task finds DL4J's inference path compiled, ND4J's operations initialised and the network's workspace
+     * sized. Nothing else changes: a network's outputs do not depend on an earlier call.
+     */
+    public void warmUp() {
+        int rows = getScoringBatchSize();
+        BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, new float[rows * numFeatures],
+                rows, numFeatures);
+    }
+
     /** A new copy of the network (for DL4J use). */
     public MultiLayerNetwork network() {
         return ModelStore.restore(modelBytes, uid());
