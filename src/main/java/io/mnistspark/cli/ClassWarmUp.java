@@ -20,7 +20,7 @@ final class ClassWarmUp {
      */
     static Thread start(String... classNames) {
         ClassLoader loader = ClassWarmUp.class.getClassLoader();
-        Thread thread = new Thread(() -> {
+        return run("class warm-up", () -> {
             for (String name : classNames) {
                 try {
                     Class.forName(name, true, loader);
@@ -28,10 +28,7 @@ final class ClassWarmUp {
                     // the command's own use of the class fails or succeeds as it would have
                 }
             }
-        }, "class warm-up");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
+        });
     }
 
     /** Starts {@code work} on a daemon thread; whatever it throws is left to the command's own use to meet. */

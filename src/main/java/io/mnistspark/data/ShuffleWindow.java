@@ -58,12 +58,7 @@ final class ShuffleWindow {
         return new ShuffleWindow(blocks.toArray(new LabeledImages[0]), blockOf, indexOf);
     }
 
-    /** Images {@code from..to} of the shuffled window as a mini-batch. */
-    DataSet toDataSet(int from, int to, int classes) {
-        return toDataSet(from, to, classes, null);
-    }
-
-    /** The same mini-batch, in arrays from {@code reused} when it is not null. */
+    /** Images {@code from..to} of the shuffled window as a mini-batch, in arrays from {@code reused} if not null. */
     DataSet toDataSet(int from, int to, int classes, BatchArrays reused) {
         LabeledImages first = blocks[blockOf[from]];
         int n = first.pixelsPerImage();

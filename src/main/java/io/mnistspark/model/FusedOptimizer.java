@@ -81,9 +81,11 @@ final class FusedOptimizer extends StochasticGradientDescent {
         if (!(model instanceof MultiLayerNetwork net)) {
             return null;
         }
-        Updater current;
-        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            current = getUpdater(); // made outside any workspace, as DL4J makes it
+        Updater current = updater;
+        if (current == null) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                current = getUpdater(); // made outside any workspace, as DL4J makes it
+            }
         }
         if (current != planned) {
             planned = current;

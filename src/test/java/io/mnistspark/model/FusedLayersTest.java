@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * masks they draw themselves, to the loss's finite differences), and every model file holds DL4J's standard layers.
  */
 class FusedLayersTest {
-    private static final int INPUTS = 20;
-    private static final int CLASSES = 10;
+    static final int INPUTS = 20;
+    static final int CLASSES = 10;
 
     private static RunConfig config(String preset, boolean fused, String... overrides) {
         ConfigLoader loader = new ConfigLoader().file(java.nio.file.Path.of("conf/" + preset + ".conf"))
@@ -42,7 +42,8 @@ class FusedLayersTest {
         return NetworkFactory.create(config.network(), config.training(), INPUTS, CLASSES);
     }
 
-    private static DataSet batch(Random random, int examples) {
+    /** {@code examples} rows of {@code INPUTS} uniform features with one-hot labels of {@code CLASSES} classes. */
+    static DataSet batch(Random random, int examples) {
         INDArray features = Nd4j.create(DataType.FLOAT, examples, INPUTS);
         INDArray labels = Nd4j.zeros(DataType.FLOAT, examples, CLASSES);
         for (int e = 0; e < examples; e++) {

@@ -4,10 +4,8 @@ import io.mnistspark.config.ConfigLoader;
 import io.mnistspark.config.RunConfig;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Random;
 
@@ -24,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on the same mini-batches, so they differ only in how the update is applied.
  */
 class ParameterUpdateTest {
-    private static final int INPUTS = 20;
-    private static final int CLASSES = 10;
+    private static final int INPUTS = FusedLayersTest.INPUTS; // the shape of FusedLayersTest.batch
+    private static final int CLASSES = FusedLayersTest.CLASSES;
 
     private static RunConfig config(String preset, String... overrides) {
         ConfigLoader loader = new ConfigLoader().file(java.nio.file.Path.of("conf/" + preset + ".conf"))
@@ -47,18 +45,6 @@ class ParameterUpdateTest {
         return plain;
     }
 
-    private static DataSet batch(Random random, int examples) {
-        INDArray features = Nd4j.create(DataType.FLOAT, examples, INPUTS);
-        INDArray labels = Nd4j.zeros(DataType.FLOAT, examples, CLASSES);
-        for (int e = 0; e < examples; e++) {
-            for (int i = 0; i < INPUTS; i++) {
-                features.putScalar(e, i, random.nextFloat());
-            }
-            labels.putScalar(e, random.nextInt(CLASSES), 1f);
-        }
-        return new DataSet(features, labels);
-    }
-
     /** Fits both 30 steps (a new learning rate after 15) and returns the largest parameter difference. */
     private static double fitBoth(MultiLayerNetwork product, MultiLayerNetwork plain) {
         Random random = new Random(5);
@@ -68,7 +54,7 @@ class ParameterUpdateTest {
                 product.setLearningRate(lr);
                 plain.setLearningRate(lr);
             }
-            DataSet data = batch(random, 4 + step % 5);
+            DataSet data = FusedLayersTest.batch(random, 4 + step % 5);
             product.fit(data);
             plain.fit(data);
             assertEquals(plain.score(), product.score(), 1e-5 * Math.max(1, Math.abs(plain.score())), "step " + step);
@@ -129,7 +115,7 @@ class ParameterUpdateTest {
     @Test
     void aWorkersNetworkBecomesFusedWithItsParametersAndUpdaterState() {
         MultiLayerNetwork source = product(config("best", "training.dropout", "0"));
-        source.fit(batch(new Random(1), 6));
+        source.fit(FusedLayersTest.batch(new Random(1), 6));
         MultiLayerNetwork plain = new MultiLayerNetwork(source.getLayerWiseConfigurations().clone());
         plain.init(source.params().dup(), false);
         plain.setUpdater(new org.deeplearning4j.nn.updater.MultiLayerUpdater(plain,
@@ -138,7 +124,7 @@ class ParameterUpdateTest {
         assertInstanceOf(FusedOptimizer.class, worker.getOptimizer());
         assertEquals(source.params(), worker.params());
         assertEquals(source.getUpdater().getStateViewArray(), worker.getUpdater().getStateViewArray());
-        DataSet next = batch(new Random(2), 6);
+        DataSet next = FusedLayersTest.batch(new Random(2), 6);
         source.fit(next);
         worker.fit(next);
         assertEquals(1, ((FusedOptimizer) worker.getOptimizer()).fusedUpdates);
