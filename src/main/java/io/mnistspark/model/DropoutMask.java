@@ -83,12 +83,17 @@ final class DropoutMask {
         // keep when a uniform 24-bit draw falls below retain x 2^24, two draws a 64-bit number
         int threshold = (int) Math.round(retain * (1 << 24));
         float scale = (float) (1.0 / retain);
-        for (int i = 0; i < length; i += 2) {
+        // without a branch (one in three units dropped at random defeats the branch predictor): (draw - threshold)
+        // >>> 31 is 1 when the 24-bit draw is below the threshold, else 0; times the scale, exactly scale or 0
+        int pairs = length & ~1;
+        for (int i = 0; i < pairs; i += 2) {
             long bits = random.nextLong();
-            scales[i] = ((int) (bits >>> 40)) < threshold ? scale : 0f;
-            if (i + 1 < length) {
-                scales[i + 1] = ((int) ((bits >>> 8) & 0xFFFFFF)) < threshold ? scale : 0f;
-            }
+            scales[i] = ((((int) (bits >>> 40)) - threshold) >>> 31) * scale;
+            scales[i + 1] = ((((int) ((bits >>> 8) & 0xFFFFFF)) - threshold) >>> 31) * scale;
+        }
+        if (pairs < length) {
+            long bits = random.nextLong();
+            scales[pairs] = ((((int) (bits >>> 40)) - threshold) >>> 31) * scale;
         }
         for (int i = 0; i < length; i++) {
             values[i] *= scales[i];
