@@ -138,19 +138,18 @@ run_spark_submit() {
   )
   local cmd heap="${DRIVER_MEMORY:-1g}" arg command=""
   CDS_OPTS=() CDS_ARCHIVE="" CDS_WRITING=""
-  # a fixed, pre-touched driver heap: the resident memory does not creep up as the heap expands over a long run
-  # (touching it takes 2 s here; in transparent huge pages 0.5-1.4 s, but conf/fast.conf's time to 97% did not
-  # move: bench/README.md#issue-15)
-  local heap_opts=(-Xms"$heap" -Xmx"$heap" -XX:+AlwaysPreTouch)
+  # a fixed driver heap (-Xms = -Xmx: it never resizes), not pre-touched: touching every page of it first took
+  # 2 s of every start here, and with train's young generation bounded (below) the pages a run does touch stay
+  # few: conf/fast.conf reached 97% 2.6 s sooner and peaked at 751 instead of 1399 MB (bench/README.md#pre-touch)
+  local heap_opts=(-Xms"$heap" -Xmx"$heap")
   for arg in "${APP_ARGS[@]}"; do
     case "$arg" in
       -*) ;;
       score)
         command=score
-        # A score run is short and its driver holds little: touching every page of a 1 GB heap first costs
-        # 2 s in a virtual machine, longer than scoring 70000 images; the serial collector's young collections
-        # of short-lived rows cost less than G1's concurrent threads and barriers on 2 cores (3.5 s instead of
-        # 4.2 s inside a 70000-image run, the same at 700000; bench/README.md#scoring).
+        # A score run is short and its driver holds little: only the heap's limit is set. The serial
+        # collector's young collections of short-lived rows cost less than G1's concurrent threads and barriers
+        # on 2 cores (3.5 s instead of 4.2 s inside a 70000-image run, the same at 700000; bench/README.md#scoring).
         heap_opts=(-Xmx"$heap")
         [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseSerialGC)  # a collector the user names wins
         # A score run is short and has few hot loops: C2 compiles only what is really hot (the pixel loops,
@@ -226,15 +225,11 @@ run_spark_submit() {
   done
   trap - INT TERM
   # mapped with the run's heap settings (a heap past 32 GB, the default on a large host, maps no archive)
-  local check_opts=()
-  for arg in "${heap_opts[@]}"; do
-    [ "$arg" = -XX:+AlwaysPreTouch ] || check_opts+=("$arg")
-  done
   if [ "$interrupts" -gt 0 ] && [ "$status" != 0 ]; then
     status=130
   elif [ "$status" != 0 ]; then
     :
-  elif [ -s "$CDS_WRITING" ] && java "${check_opts[@]}" -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on \
+  elif [ -s "$CDS_WRITING" ] && java "${heap_opts[@]}" -XX:SharedArchiveFile="$CDS_WRITING" -Xshare:on \
       -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$driver_cp" -version > /dev/null 2>&1; then
     rm -f "$(dirname "$CDS_ARCHIVE")/$command"-*.jsa "$(dirname "$CDS_ARCHIVE")/$command"-*.failed
     mv -f "$CDS_WRITING" "$CDS_ARCHIVE"
