@@ -122,7 +122,7 @@ make_spark_home() {
 # Runs spark-submit with conf/spark-defaults.conf, the application jar $1 and the Java 17 options, then
 # SUBMIT_ARGS, MASTER and APP_ARGS. With SPARK_HOME set: that installation's bin/spark-submit. Without:
 # SparkSubmit from the build's jars in this JVM (client mode), with a SPARK_HOME made from the build.
-# Environment: DRIVER_MEMORY (driver heap, default 1g; fixed and pre-touched except for score), OFFHEAP_MAX (the driver's ND4J
+# Environment: DRIVER_MEMORY (driver heap, default 1g; fixed, -Xms = -Xmx, not pre-touched; for score only the limit), OFFHEAP_MAX (the driver's ND4J
 # off-heap limit, default 2G), PHYSICAL_MAX (JavaCPP's resident-memory limit for the driver, default 0: not
 # checked, because the check reads the process's resident size at every native allocation, which cost a
 # quarter of an epoch of conf/nielsen.conf; bench/README.md), MALLOC_ARENA_MAX (default 4),

@@ -5,13 +5,14 @@
 #   submit/local.sh train --conf conf/nielsen.conf --data DIR --out runs/nielsen
 #   submit/local.sh --master 'local-cluster[2,1,2048]' train ...   (2 executor JVMs of 1 core, 2048 MB each)
 # Environment: MASTER (default local[2]; --master wins), DRIVER_MEMORY (default 1g, the JVM heap, fixed:
-# -Xms = -Xmx, touched at start-up, so the driver does not grow as the heap expands; for score only the limit),
+# -Xms = -Xmx, not pre-touched (bench/README.md#pre-touch); for score only the limit),
 # OFFHEAP_MAX (default 2G, ND4J's off-heap limit: past it JavaCPP runs the GC to free unreachable arrays),
 # PHYSICAL_MAX (default 0: none; else the resident-memory ceiling JavaCPP enforces, heap included, at the cost
 # of reading the resident size at every native allocation: 2.5 s instead of 3.3 s an epoch of nielsen.conf), JAVA_OPTS (more JVM
 # flags), MNIST_SPARK_DRY_RUN=1 (print the command only).
-# The trainer frees each epoch's off-heap garbage itself; with these defaults the driver stays at 1.6-1.7 GB
-# resident over 30 epochs of conf/nielsen.conf on full MNIST in local[2] (bench/driver-rss.sh).
+# The trainer frees each epoch's off-heap garbage itself; with these defaults the driver peaked at 0.95 GB
+# resident in the first and 1.34 GB in the 30th epoch of conf/nielsen.conf on full MNIST in local[2]
+# (bench/driver-rss.sh, docs/measurements.md#driver-memory).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 require_build

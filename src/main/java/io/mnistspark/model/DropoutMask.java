@@ -79,12 +79,22 @@ final class DropoutMask {
             scales = new float[length];
         }
         this.length = length;
-        SplittableRandom random = new SplittableRandom(Nd4j.getRandom().nextLong());
-        // keep when a uniform 24-bit draw falls below retain x 2^24, two draws a 64-bit number
+        draw(scales, length, retain, new SplittableRandom(Nd4j.getRandom().nextLong()));
+        for (int i = 0; i < length; i++) {
+            values[i] *= scales[i];
+        }
+    }
+
+    /**
+     * The mask: {@code scales[i]} is 1/retain for a kept unit and 0 for a dropped one; a unit is kept when a
+     * uniform 24-bit draw falls below retain x 2^24, two draws from each of {@code random}'s 64-bit numbers.
+     */
+    static void draw(float[] scales, int length, double retain, SplittableRandom random) {
         int threshold = (int) Math.round(retain * (1 << 24));
         float scale = (float) (1.0 / retain);
-        // without a branch (one in three units dropped at random defeats the branch predictor): (draw - threshold)
-        // >>> 31 is 1 when the 24-bit draw is below the threshold, else 0; times the scale, exactly scale or 0
+        // without a branch (a share 1 - p of the units dropped at random defeats the branch predictor):
+        // (draw - threshold) >>> 31 is 1 when the 24-bit draw is below the threshold, else 0; times the scale,
+        // exactly scale or 0
         int pairs = length & ~1;
         for (int i = 0; i < pairs; i += 2) {
             long bits = random.nextLong();
@@ -94,9 +104,6 @@ final class DropoutMask {
         if (pairs < length) {
             long bits = random.nextLong();
             scales[pairs] = ((((int) (bits >>> 40)) - threshold) >>> 31) * scale;
-        }
-        for (int i = 0; i < length; i++) {
-            values[i] *= scales[i];
         }
     }
 

@@ -28,8 +28,9 @@ class NonlinearityTest {
         }
         Nonlinearity.RELU.backprop(a, epsilon, n);
         for (int i = 0; i < n; i++) {
+            int at = i;
             assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(epsilon[i]),
-                    "activation " + a[i] + " at " + i);
+                    () -> "activation " + a[at] + " at " + at);
         }
     }
 }
