@@ -152,10 +152,18 @@ run_spark_submit() {
         # on 2 cores (3.5 s instead of 4.2 s inside a 70000-image run, the same at 700000; bench/README.md#scoring).
         heap_opts=(-Xmx"$heap")
         [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseSerialGC)  # a collector the user names wins
-        # A score run is short and has few hot loops: C2 compiles only what is really hot (the pixel loops,
-        # SHA-256), not Spark's and DL4J's start-up code. That halves the JIT's CPU time of a run (bench/README.md).
-        driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
-                      -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+        if score_input_is_small; then
+          # Only C1 compiles: a short local run spends the cores on the code it runs, not on C2 compiling
+          # Spark's, Parquet's and DL4J's code once more (70000 IDX images: 1.7 -> 1.35 s inside). The one
+          # loop that needs C2 is the input's SHA-256 (provenance; no intrinsic in C1: about 120 MB/s), so
+          # this is for inputs of at most SCORE_C1_MAX_BYTES here (bench/README.md#scoring)
+          driver_opts+=(-XX:TieredStopAtLevel=1)
+        else
+          # A score run has few hot loops: C2 compiles only what is really hot (the pixel loops, SHA-256),
+          # not Spark's and DL4J's start-up code. That halves the JIT's CPU time of a run (bench/README.md).
+          driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
+                        -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+        fi
         break ;;
       train)
         command=train  # keeps its fixed heap; gets the class-data archive (class_archive)
@@ -278,6 +286,27 @@ class_archive() {
   else
     CDS_ARCHIVE=""
   fi
+}
+
+# True when APP_ARGS are a score run in local mode (its executors are threads of this JVM) whose --input is a
+# directory of this machine (folders get no SHA-256 in provenance) or a file of this machine of at most
+# SCORE_C1_MAX_BYTES (default 1 GiB: its SHA-256 under C1 takes at most about 9 s). Anything else (a Hadoop
+# URI, a larger file, another master) keeps C2.
+score_input_is_small() {
+  local i input="" size
+  [[ "${MASTER:-}" == local || "${MASTER:-}" == local\[* ]] || return 1
+  for ((i = 0; i < ${#APP_ARGS[@]}; i++)); do
+    case "${APP_ARGS[$i]}" in
+      --input) input="${APP_ARGS[$((i + 1))]:-}" ;;
+      --input=*) input="${APP_ARGS[$i]#--input=}" ;;
+    esac
+  done
+  input="${input#file://}"
+  input="${input#file:}"
+  [[ -n "$input" && "$input" != *://* ]] || return 1
+  [ -d "$input" ] && return 0
+  size="$(stat -L -c %s "$input" 2>/dev/null)" || return 1
+  [ "$size" -le "${SCORE_C1_MAX_BYTES:-1073741824}" ]
 }
 
 # For the wrappers that only work with a Spark installation (YARN, Kubernetes: their clients are not in the build).

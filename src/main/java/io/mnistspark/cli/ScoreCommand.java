@@ -12,12 +12,14 @@ import io.mnistspark.score.PredictionRows;
 import io.mnistspark.score.Predictions;
 import io.mnistspark.score.ScoreSummary;
 import io.mnistspark.store.JsonFormat;
+import io.mnistspark.store.ParquetRows;
 import io.mnistspark.store.Provenance;
 import io.mnistspark.store.RunDirectory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
@@ -47,6 +49,9 @@ import java.util.concurrent.Callable;
         description = "Label an IDX images file or a folder of PNG/JPEG/BMP/GIF images with a trained model.")
 final class ScoreCommand implements Callable<Integer> {
     enum Format { parquet, csv }
+
+    /** Rows of rejected/ per file. */
+    private static final int REJECTED_PER_FILE = 100_000;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "model.zip written by train (any Hadoop URI).")
     String model;
@@ -122,7 +127,6 @@ final class ScoreCommand implements Callable<Integer> {
         Thread networkWarmUp = ClassWarmUp.run("network warm-up", classifier::warmUp);
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
-            SparkSession session = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Configuration hadoop = sc.hadoopConfiguration();
             long start = System.nanoTime();
             RunDirectory run = RunDirectory.open(new Path(out), hadoop, overwrite,
@@ -134,36 +138,34 @@ final class ScoreCommand implements Callable<Integer> {
                 // unnamed: Spark records a named accumulator's whole value with every finished task
                 CollectionAccumulator<PredictionRows.Rejected> rejections = sc.sc().collectionAccumulator();
                 BatchScorer scorer = classifier.batchScorer(sc);
-                Dataset<Row> predictions;
+                JavaRDD<Row> rows;
+                StructType schema;
                 long total;
                 if (folder) {
                     int side = squareSide(classifier.numFeatures());
                     total = listing.size();
                     // one pass: the scored files are written, the rejected ones come back with the tasks' results
-                    predictions = session.createDataFrame(PredictionRows.ofFiles(
-                            ImageFolder.decode(sc, listing, hadoop, side, side, invert), scorer, batchSize, done,
-                            rejections), PredictionRows.schema("path", false, classes));
+                    rows = PredictionRows.ofFiles(ImageFolder.decode(sc, listing, hadoop, side, side, invert), scorer,
+                            batchSize, done, rejections);
+                    schema = PredictionRows.schema("path", false, classes);
                 } else {
                     blocks = idxBlocks(sc, inputPath, classifier.numFeatures(), classes);
                     total = blocks.count();
-                    predictions = session.createDataFrame(
-                            PredictionRows.ofBlocks(blocks, scorer, batchSize, labels != null, done),
-                            PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes));
+                    rows = PredictionRows.ofBlocks(blocks, scorer, batchSize, labels != null, done);
+                    schema = PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes);
                 }
                 ClassWarmUp.await(networkWarmUp); // before any task can borrow a network
                 try (ScoreProgress progress = ScoreProgress.follow(sc.sc(), done, total, console, progressIntervalMillis)) {
-                    write(predictions, run.staged("predictions"));
+                    write(sc, rows, schema, run.staged("predictions"));
                 }
                 List<Row> rejected = rejections.value().stream()
                         .sorted(java.util.Comparator.comparing(PredictionRows.Rejected::path))
                         .map(PredictionRows.Rejected::row).toList();
-                // one file, or one per 100000 rejections (each task carries its rows)
-                write(session.createDataFrame(rejected, PredictionRows.Rejected.schema())
-                        .coalesce(1 + rejected.size() / 100_000), run.staged("rejected"));
+                writeRejected(sc, rejected, run.staged("rejected"));
                 long rejectedCount = rejected.size();
                 long scored = total - rejectedCount; // every image is scored or rejected, or the job fails
                 EvaluationResult metrics = labels == null ? null
-                        : Predictions.evaluate(written(session, run.staged("predictions"), predictions.schema()), classes);
+                        : Predictions.evaluate(written(sc, run.staged("predictions"), schema), classes);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double perSecond = (scored + rejectedCount) / seconds;
                 List<Path> inputs = labels == null ? List.of(inputPath) : List.of(inputPath, new Path(labels));
@@ -213,14 +215,45 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /** The predictions as written (for the metrics of --labels: no second scoring pass). */
-    private Dataset<Row> written(SparkSession session, Path path, StructType schema) {
-        return session.read().format(format.name()).option("header", "true").schema(schema).load(path.toString());
+    private Dataset<Row> written(JavaSparkContext sc, Path path, StructType schema) {
+        return session(sc).read().format(format.name()).option("header", "true").schema(schema).load(path.toString());
     }
 
-    private void write(Dataset<Row> frame, Path path) {
-        // probabilities are all different: a Parquet dictionary of them is built and then dropped, for nothing
-        frame.write().format(format.name()).option("header", "true").option("parquet.enable.dictionary", "false")
-                .save(path.toString());
+    /**
+     * Writes {@code rows} into the directory {@code path}: Parquet through Parquet's own output format, with no
+     * Spark SQL plan (bench/README.md#scoring); CSV through Spark SQL's CSV writer.
+     */
+    private void write(JavaSparkContext sc, JavaRDD<Row> rows, StructType schema, Path path) {
+        if (format == Format.parquet) {
+            ParquetRows.save(rows, schema, path, sc.hadoopConfiguration());
+        } else {
+            session(sc).createDataFrame(rows, schema).write().format(format.name()).option("header", "true")
+                    .save(path.toString());
+        }
+    }
+
+    /**
+     * Writes the rejected files' rows (held by the driver) into the directory {@code path}: one file, or one per
+     * 100000 rows, written on the driver for Parquet (an empty file when none, so that the schema is there).
+     */
+    private void writeRejected(JavaSparkContext sc, List<Row> rejected, Path path) throws IOException {
+        StructType schema = PredictionRows.Rejected.schema();
+        if (format == Format.parquet) {
+            Configuration hadoop = sc.hadoopConfiguration();
+            int files = 1 + rejected.size() / REJECTED_PER_FILE;
+            for (int f = 0; f < files; f++) {
+                List<Row> part = rejected.subList(Math.min(rejected.size(), f * REJECTED_PER_FILE),
+                        Math.min(rejected.size(), (f + 1) * REJECTED_PER_FILE));
+                ParquetRows.writeFile(part, schema, new Path(path, String.format(Locale.ROOT, "part-%05d.snappy.parquet", f)), hadoop);
+            }
+            path.getFileSystem(hadoop).create(new Path(path, "_SUCCESS"), true).close();
+        } else {
+            write(sc, sc.parallelize(rejected, 1 + rejected.size() / REJECTED_PER_FILE), schema, path);
+        }
+    }
+
+    private static SparkSession session(JavaSparkContext sc) {
+        return SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     }
 
     /** The files of a directory --input, null for a file. */

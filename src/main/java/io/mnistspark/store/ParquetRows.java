@@ -1,0 +1,166 @@
+package io.mnistspark.store;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetOutputFormat;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rows of a flat schema (long, int, double and string columns, none null) written as Parquet files that Spark
+ * reads exactly as if its DataFrame writer had written them (the same Parquet types, snappy compression, and
+ * the Spark schema in the footer), but without Spark SQL: an RDD's partitions go through Parquet's own
+ * {@link ParquetOutputFormat} and Hadoop's output committer ({@link #save}), or a driver's few rows through
+ * Parquet's {@link ParquetWriter} ({@link #writeFile}). Planning a Spark SQL write takes a short {@code score}
+ * run longer than scoring 70000 images (bench/README.md#scoring).
+ */
+public final class ParquetRows {
+    /** The Spark schema, as JSON, in the Hadoop settings of the tasks (the write support's only input). */
+    static final String SCHEMA_KEY = "mnist-spark.parquet.rows.schema";
+    /** Where Spark's Parquet reader finds a file's Spark schema (Spark's ParquetReadSupport.SPARK_METADATA_KEY). */
+    static final String SPARK_SCHEMA_METADATA = "org.apache.spark.sql.parquet.row.metadata";
+    static final String SPARK_VERSION_METADATA = "org.apache.spark.version";
+
+    private ParquetRows() {
+    }
+
+    /**
+     * Writes {@code rows} into the directory {@code dir} (which must not exist yet): one {@code part-r-NNNNN}
+     * Parquet file a partition, committed by Hadoop's output committer, which writes {@code _SUCCESS} last.
+     */
+    public static void save(JavaRDD<Row> rows, StructType schema, Path dir, Configuration hadoop) {
+        Configuration conf = new Configuration(hadoop);
+        configure(conf, schema);
+        rows.mapToPair(row -> new Tuple2<Void, Row>(null, row))
+                .saveAsNewAPIHadoopFile(dir.toString(), Void.class, Row.class, ParquetOutputFormat.class, conf);
+    }
+
+    /** Writes {@code rows} (held by the driver already) as the one Parquet file {@code file}, on the driver. */
+    public static void writeFile(List<Row> rows, StructType schema, Path file, Configuration hadoop) throws IOException {
+        Configuration conf = new Configuration(hadoop);
+        configure(conf, schema);
+        try (ParquetWriter<Row> writer = new Builder(file).withConf(conf)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false).build()) {
+            for (Row row : rows) {
+                writer.write(row);
+            }
+        }
+    }
+
+    /** The Parquet schema Spark's writer gives a flat {@code schema} of non-null columns. */
+    static MessageType parquetSchema(StructType schema) {
+        Types.MessageTypeBuilder message = Types.buildMessage();
+        for (StructField field : schema.fields()) {
+            if (field.nullable()) {
+                throw new IllegalArgumentException(field.name() + ": only columns that are never null are written");
+            }
+            DataType type = field.dataType();
+            if (type.equals(DataTypes.LongType)) {
+                message.required(PrimitiveTypeName.INT64).named(field.name());
+            } else if (type.equals(DataTypes.IntegerType)) {
+                message.required(PrimitiveTypeName.INT32).named(field.name());
+            } else if (type.equals(DataTypes.DoubleType)) {
+                message.required(PrimitiveTypeName.DOUBLE).named(field.name());
+            } else if (type.equals(DataTypes.StringType)) {
+                message.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(field.name());
+            } else {
+                throw new IllegalArgumentException(field.name() + ": " + type.simpleString() + " columns are not written");
+            }
+        }
+        return message.named("spark_schema");
+    }
+
+    private static void configure(Configuration conf, StructType schema) {
+        parquetSchema(schema); // fails here, on the driver, for a schema the tasks could not write
+        conf.set(SCHEMA_KEY, schema.json());
+        conf.set(ParquetOutputFormat.WRITE_SUPPORT_CLASS, RowWriteSupport.class.getName());
+        conf.set(ParquetOutputFormat.COMPRESSION, CompressionCodecName.SNAPPY.name());
+        // the values are mostly all different (probabilities): a dictionary of them is built and then dropped
+        conf.setBoolean(ParquetOutputFormat.ENABLE_DICTIONARY, false);
+        // as Spark's writer: no _metadata / _common_metadata summary files beside the parts
+        conf.set("parquet.summary.metadata.level", "NONE");
+    }
+
+    /** Writes each {@link Row} of the schema in {@link #SCHEMA_KEY} (made by Parquet's output format from its class name). */
+    public static final class RowWriteSupport extends WriteSupport<Row> {
+        private StructType schema;
+        private String[] names;
+        private DataType[] types;
+        private RecordConsumer consumer;
+
+        public RowWriteSupport() {
+        }
+
+        @Override
+        public WriteContext init(Configuration configuration) {
+            schema = (StructType) DataType.fromJson(configuration.get(SCHEMA_KEY));
+            names = schema.fieldNames();
+            types = new DataType[names.length];
+            for (int i = 0; i < names.length; i++) {
+                types[i] = schema.fields()[i].dataType();
+            }
+            return new WriteContext(parquetSchema(schema),
+                    Map.of(SPARK_SCHEMA_METADATA, schema.json(), SPARK_VERSION_METADATA, org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            consumer = recordConsumer;
+        }
+
+        @Override
+        public void write(Row row) {
+            consumer.startMessage();
+            for (int i = 0; i < names.length; i++) {
+                consumer.startField(names[i], i);
+                DataType type = types[i];
+                if (type == DataTypes.DoubleType) {
+                    consumer.addDouble(row.getDouble(i));
+                } else if (type == DataTypes.LongType) {
+                    consumer.addLong(row.getLong(i));
+                } else if (type == DataTypes.IntegerType) {
+                    consumer.addInteger(row.getInt(i));
+                } else {
+                    consumer.addBinary(Binary.fromString(row.getString(i)));
+                }
+                consumer.endField(names[i], i);
+            }
+            consumer.endMessage();
+        }
+    }
+
+    /** Parquet's file writer with {@link RowWriteSupport}. */
+    private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
+        private Builder(Path file) {
+            super(file);
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<Row> getWriteSupport(Configuration conf) {
+            return new RowWriteSupport();
+        }
+    }
+}
