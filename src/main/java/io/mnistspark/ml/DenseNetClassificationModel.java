@@ -71,14 +71,15 @@ public final class DenseNetClassificationModel
         this.modelBytes = modelBytes;
         this.trainingConfig = trainingConfig;
         this.poolKey = uid + ":" + modelBytes.length + ":" + Arrays.hashCode(modelBytes);
-        MultiLayerNetwork network = NetworkPool.borrow(poolKey, () -> modelBytes);
+        NetworkPool.Pooled pooled = NetworkPool.borrow(poolKey, () -> modelBytes);
         try {
+            MultiLayerNetwork network = pooled.network();
             this.numFeatures = (int) ModelStore.inputSize(network);
             this.numClasses = (int) network.layerSize(network.getnLayers() - 1);
             this.softmax = network.getLayerWiseConfigurations().getConf(network.getnLayers() - 1).getLayer()
                     instanceof BaseOutputLayer output && output.getActivationFn() instanceof ActivationSoftmax;
         } finally {
-            NetworkPool.giveBack(poolKey, network);
+            NetworkPool.giveBack(poolKey, pooled);
         }
         scoringBatchSize();
         setDefault(batchSize, 1000);
@@ -139,8 +140,8 @@ public final class DenseNetClassificationModel
 
     /**
      * Runs this JVM's pooled network once on a batch of zeros of the scoring batch size, so that in local mode the
-     * first task finds DL4J's inference path compiled, ND4J's operations initialised and the network's workspace
-     * sized. Nothing else changes: a network's outputs do not depend on an earlier call.
+     * first task finds the network rebuilt, ND4J's operations initialised and the forward pass's arrays (or DL4J's
+     * workspace) sized. Nothing else changes: a network's outputs do not depend on an earlier call.
      */
     public void warmUp() {
         int rows = getScoringBatchSize();

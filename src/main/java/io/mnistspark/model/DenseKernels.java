@@ -21,6 +21,7 @@ import java.nio.FloatBuffer;
  */
 final class DenseKernels {
     private static final int ROW_MAJOR = openblas_nolapack.CblasRowMajor;
+    private static final int COLUMN_MAJOR = openblas_nolapack.CblasColMajor;
     private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
     private static final int TRANS = openblas_nolapack.CblasTrans;
 
@@ -63,6 +64,21 @@ final class DenseKernels {
         int nOut = (int) w.size(1);
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, NO_TRANS, TRANS, m, nOut, nIn, 1f,
                 pointer(x), nIn, pointer(w), nIn, 0f, pointer(z), nOut);
+        keepAlive(x, w, z);
+    }
+
+    /**
+     * {@code z [m, nOut] = x [m, nIn] . W} into a column-major ('f') {@code z}, with the one {@code cblas_sgemm}
+     * call libnd4j's matrix multiplication makes for these layouts (column-major, x read transposed when it is
+     * row-major): the same products, bit for bit, as DL4J's dense layers at inference.
+     */
+    static void forwardColumnMajor(INDArray x, INDArray w, INDArray z) {
+        int m = (int) x.size(0);
+        int nIn = (int) w.size(0);
+        int nOut = (int) w.size(1);
+        boolean xRowMajor = x.ordering() == 'c';
+        openblas_nolapack.cblas_sgemm(COLUMN_MAJOR, xRowMajor ? TRANS : NO_TRANS, NO_TRANS, m, nOut, nIn, 1f,
+                pointer(x), xRowMajor ? nIn : m, pointer(w), nIn, 0f, pointer(z), m);
         keepAlive(x, w, z);
     }
 
