@@ -126,7 +126,7 @@ make_spark_home() {
 # off-heap limit, default 2G), PHYSICAL_MAX (JavaCPP's resident-memory limit for the driver, default 0: not
 # checked, because the check reads the process's resident size at every native allocation, which cost a
 # quarter of an epoch of conf/nielsen.conf; bench/README.md), MALLOC_ARENA_MAX (default 4),
-# JAVA_OPTS (more driver JVM flags), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it);
+# JAVA_OPTS (more driver JVM flags), SCORE_C1_MAX_BYTES (score_input_is_small), MNIST_SPARK_DRY_RUN=1 (print the command instead of running it);
 # DRIVER_LOG4J: the driver's log4j2 configuration where the driver does not run here (cluster deploy mode).
 run_spark_submit() {
   local app_jar="$1" driver_cp="${2:-}"
@@ -154,9 +154,9 @@ run_spark_submit() {
         [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseSerialGC)  # a collector the user names wins
         if score_input_is_small; then
           # Only C1 compiles: a short local run spends the cores on the code it runs, not on C2 compiling
-          # Spark's, Parquet's and DL4J's code once more (70000 IDX images: 1.7 -> 1.35 s inside). The one
-          # loop that needs C2 is the input's SHA-256 (provenance; no intrinsic in C1: about 120 MB/s), so
-          # this is for inputs of at most SCORE_C1_MAX_BYTES here (bench/README.md#scoring)
+          # Spark's and Parquet's code once more (70000 IDX images: 1.5 -> 1.2 s inside). The one loop that
+          # needs C2 is the input's SHA-256 (provenance; no intrinsic in C1: about 120 MB/s), so this is for
+          # inputs of at most SCORE_C1_MAX_BYTES here (bench/README.md#scoring-fifth-pass)
           driver_opts+=(-XX:TieredStopAtLevel=1)
         else
           # A score run has few hot loops: C2 compiles only what is really hot (the pixel loops, SHA-256),
