@@ -236,19 +236,25 @@ final class ScoreCommand implements Callable<Integer> {
      * Writes the rejected files' rows (held by the driver) into the directory {@code path}: one file, or one per
      * 100000 rows, written on the driver for Parquet (an empty file when none, so that the schema is there).
      */
-    private void writeRejected(JavaSparkContext sc, List<Row> rejected, Path path) throws IOException {
+    private void writeRejected(JavaSparkContext sc, List<Row> rejected, Path path) {
         StructType schema = PredictionRows.Rejected.schema();
         if (format == Format.parquet) {
             Configuration hadoop = sc.hadoopConfiguration();
-            int files = 1 + rejected.size() / REJECTED_PER_FILE;
+            int files = Math.max(1, (rejected.size() + REJECTED_PER_FILE - 1) / REJECTED_PER_FILE);
             for (int f = 0; f < files; f++) {
                 List<Row> part = rejected.subList(Math.min(rejected.size(), f * REJECTED_PER_FILE),
                         Math.min(rejected.size(), (f + 1) * REJECTED_PER_FILE));
                 ParquetRows.writeFile(part, schema, new Path(path, String.format(Locale.ROOT, "part-%05d.snappy.parquet", f)), hadoop);
             }
-            path.getFileSystem(hadoop).create(new Path(path, "_SUCCESS"), true).close();
+            Path marker = new Path(path, "_SUCCESS");
+            try {
+                marker.getFileSystem(hadoop).create(marker, true).close();
+            } catch (IOException | org.apache.hadoop.fs.FSError e) {
+                throw RunDirectory.writeFailed(marker, e);
+            }
         } else {
-            write(sc, sc.parallelize(rejected, 1 + rejected.size() / REJECTED_PER_FILE), schema, path);
+            write(sc, sc.parallelize(rejected, Math.max(1, (rejected.size() + REJECTED_PER_FILE - 1) / REJECTED_PER_FILE)),
+                    schema, path);
         }
     }
 

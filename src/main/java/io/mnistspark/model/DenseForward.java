@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>{@link #of} returns null, and the caller uses DL4J's {@code output}, for anything but a stack of DL4J's own
  * dense layers ending in its output layer (as every model file holds them, {@link ModelStore}), with float32
- * parameters, biases, no input preprocessors and no weight noise.
+ * parameters, exactly a weight matrix and a bias per layer (no layer normalisation), at least two units per
+ * layer, no input preprocessors and no weight noise.
  * One instance per network, used by one thread at a time; its arrays are reused from call to call.
  */
 public final class DenseForward {
@@ -63,9 +65,15 @@ public final class DenseForward {
                     || (conf instanceof OutputLayer o && !o.hasBias())) {
                 return null;
             }
+            // exactly a weight matrix and a bias: no layer normalisation's gain (DL4J applies it between the two)
+            if (!layers[i].paramTable().keySet().equals(java.util.Set.of(DefaultParamInitializer.WEIGHT_KEY,
+                    DefaultParamInitializer.BIAS_KEY))) {
+                return null;
+            }
             INDArray w = layers[i].getParam(DefaultParamInitializer.WEIGHT_KEY);
             INDArray b = layers[i].getParam(DefaultParamInitializer.BIAS_KEY);
-            if (w == null || b == null || !DenseKernels.columnMajor(w) || b.dataType() != DataType.FLOAT
+            // one output unit: ND4J multiplies by a vector (gemv), which may round otherwise
+            if (w == null || b == null || !DenseKernels.columnMajor(w) || w.size(1) < 2 || b.dataType() != DataType.FLOAT
                     || b.length() != w.size(1) || (i > 0 && w.size(0) != weights[i - 1].size(1))) {
                 return null;
             }
@@ -77,18 +85,31 @@ public final class DenseForward {
     }
 
     /**
+     * This call's arrays for {@code n} rows, outside any workspace the calling thread has open (they outlive it),
+     * kept only once all of them exist.
+     */
+    private void allocate(int n) {
+        try (MemoryWorkspace none = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            INDArray newInput = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numInputs}, 'c');
+            INDArray[] newProducts = new INDArray[weights.length];
+            INDArray[] newOutputs = new INDArray[weights.length];
+            for (int i = 0; i < weights.length; i++) {
+                newProducts[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, weights[i].size(1)}, 'f');
+                newOutputs[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, weights[i].size(1)}, 'c');
+            }
+            products = newProducts;
+            outputs = newOutputs;
+            input = newInput;
+        }
+    }
+
+    /**
      * The outputs of the first {@code n} rows of {@code inputs} ({@code n x numInputs} values, row by row), row by
      * row in one array.
      */
     public float[] output(float[] inputs, int n) {
         if (input == null || input.size(0) != n) {
-            input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numInputs}, 'c');
-            products = new INDArray[weights.length];
-            outputs = new INDArray[weights.length];
-            for (int i = 0; i < weights.length; i++) {
-                products[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, weights[i].size(1)}, 'f');
-                outputs[i] = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, weights[i].size(1)}, 'c');
-            }
+            allocate(n);
         }
         input.data().asNioFloat().put(inputs, 0, (int) (n * numInputs));
         INDArray x = input;

@@ -76,9 +76,10 @@ final class DenseKernels {
         int m = (int) x.size(0);
         int nIn = (int) w.size(0);
         int nOut = (int) w.size(1);
-        boolean xRowMajor = x.ordering() == 'c';
-        openblas_nolapack.cblas_sgemm(COLUMN_MAJOR, xRowMajor ? TRANS : NO_TRANS, NO_TRANS, m, nOut, nIn, 1f,
-                pointer(x), xRowMajor ? nIn : m, pointer(w), nIn, 0f, pointer(z), m);
+        // libnd4j reads x untransposed when its rows are contiguous in column-major terms: one row, or 'f' order
+        boolean transpose = m > 1 && x.ordering() == 'c';
+        openblas_nolapack.cblas_sgemm(COLUMN_MAJOR, transpose ? TRANS : NO_TRANS, NO_TRANS, m, nOut, nIn, 1f,
+                pointer(x), transpose ? nIn : m, pointer(w), nIn, 0f, pointer(z), m);
         keepAlive(x, w, z);
     }
 

@@ -10,6 +10,7 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 import org.apache.spark.api.java.JavaRDD;
@@ -33,8 +34,10 @@ import java.util.Map;
  * run longer than scoring 70000 images (bench/README.md#scoring).
  */
 public final class ParquetRows {
-    /** The Spark schema, as JSON, in the Hadoop settings of the tasks (the write support's only input). */
+    /** The Spark schema, as JSON, in the Hadoop settings of the tasks: copied into every file's footer. */
     static final String SCHEMA_KEY = "mnist-spark.parquet.rows.schema";
+    /** The Parquet schema, as Parquet's text, in the Hadoop settings of the tasks: what they write. */
+    static final String MESSAGE_KEY = "mnist-spark.parquet.rows.message";
     /** Where Spark's Parquet reader finds a file's Spark schema (Spark's ParquetReadSupport.SPARK_METADATA_KEY). */
     static final String SPARK_SCHEMA_METADATA = "org.apache.spark.sql.parquet.row.metadata";
     static final String SPARK_VERSION_METADATA = "org.apache.spark.version";
@@ -49,12 +52,34 @@ public final class ParquetRows {
     public static void save(JavaRDD<Row> rows, StructType schema, Path dir, Configuration hadoop) {
         Configuration conf = new Configuration(hadoop);
         configure(conf, schema);
-        rows.mapToPair(row -> new Tuple2<Void, Row>(null, row))
-                .saveAsNewAPIHadoopFile(dir.toString(), Void.class, Row.class, ParquetOutputFormat.class, conf);
+        try {
+            rows.mapToPair(row -> new Tuple2<Void, Row>(null, row))
+                    .saveAsNewAPIHadoopFile(dir.toString(), Void.class, Row.class, ParquetOutputFormat.class, conf);
+        } catch (Exception e) { // Scala's SparkException is checked in Java, and undeclared
+            throw ParquetRows.<RuntimeException>failure(dir, e);
+        }
+    }
+
+    /**
+     * What a failed write is reported as: a full or read-only disk as one line naming {@code dir}; anything else
+     * as the failure under Spark's Hadoop writer's "Job aborted." (which names nothing), as Spark SQL's writer
+     * reported it.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException failure(Path dir, Throwable e) throws T {
+        if (StorageProblem.isStorage(e)) {
+            return RunDirectory.writeFailed(dir, e);
+        }
+        Throwable cause = e;
+        while (cause instanceof org.apache.spark.SparkException && "Job aborted.".equals(cause.getMessage())
+                && cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        throw (T) cause; // unchanged, checked or not
     }
 
     /** Writes {@code rows} (held by the driver already) as the one Parquet file {@code file}, on the driver. */
-    public static void writeFile(List<Row> rows, StructType schema, Path file, Configuration hadoop) throws IOException {
+    public static void writeFile(List<Row> rows, StructType schema, Path file, Configuration hadoop) {
         Configuration conf = new Configuration(hadoop);
         configure(conf, schema);
         try (ParquetWriter<Row> writer = new Builder(file).withConf(conf)
@@ -62,6 +87,8 @@ public final class ParquetRows {
             for (Row row : rows) {
                 writer.write(row);
             }
+        } catch (IOException | org.apache.hadoop.fs.FSError e) { // a full disk surfaces as Hadoop's FSError
+            throw RunDirectory.writeFailed(file, e);
         }
     }
 
@@ -89,7 +116,9 @@ public final class ParquetRows {
     }
 
     private static void configure(Configuration conf, StructType schema) {
-        parquetSchema(schema); // fails here, on the driver, for a schema the tasks could not write
+        // fails here, on the driver, for a schema the tasks could not write; the tasks parse neither schema again
+        // as Spark's JSON (Scala's JSON library, cold in a short run), only Parquet's own text of it
+        conf.set(MESSAGE_KEY, parquetSchema(schema).toString());
         conf.set(SCHEMA_KEY, schema.json());
         conf.set(ParquetOutputFormat.WRITE_SUPPORT_CLASS, RowWriteSupport.class.getName());
         conf.set(ParquetOutputFormat.COMPRESSION, CompressionCodecName.SNAPPY.name());
@@ -99,11 +128,13 @@ public final class ParquetRows {
         conf.set("parquet.summary.metadata.level", "NONE");
     }
 
-    /** Writes each {@link Row} of the schema in {@link #SCHEMA_KEY} (made by Parquet's output format from its class name). */
+    /**
+     * Writes each {@link Row} of the Parquet schema in {@link #MESSAGE_KEY}, with the Spark schema in
+     * {@link #SCHEMA_KEY} in the footer (made by Parquet's output format from its class name).
+     */
     public static final class RowWriteSupport extends WriteSupport<Row> {
-        private StructType schema;
         private String[] names;
-        private DataType[] types;
+        private PrimitiveTypeName[] types;
         private RecordConsumer consumer;
 
         public RowWriteSupport() {
@@ -111,14 +142,15 @@ public final class ParquetRows {
 
         @Override
         public WriteContext init(Configuration configuration) {
-            schema = (StructType) DataType.fromJson(configuration.get(SCHEMA_KEY));
-            names = schema.fieldNames();
-            types = new DataType[names.length];
+            MessageType message = MessageTypeParser.parseMessageType(configuration.get(MESSAGE_KEY));
+            names = new String[message.getFieldCount()];
+            types = new PrimitiveTypeName[names.length];
             for (int i = 0; i < names.length; i++) {
-                types[i] = schema.fields()[i].dataType();
+                names[i] = message.getFieldName(i);
+                types[i] = message.getType(i).asPrimitiveType().getPrimitiveTypeName();
             }
-            return new WriteContext(parquetSchema(schema),
-                    Map.of(SPARK_SCHEMA_METADATA, schema.json(), SPARK_VERSION_METADATA, org.apache.spark.package$.MODULE$.SPARK_VERSION()));
+            return new WriteContext(message, Map.of(SPARK_SCHEMA_METADATA, configuration.get(SCHEMA_KEY),
+                    SPARK_VERSION_METADATA, org.apache.spark.package$.MODULE$.SPARK_VERSION()));
         }
 
         @Override
@@ -131,15 +163,11 @@ public final class ParquetRows {
             consumer.startMessage();
             for (int i = 0; i < names.length; i++) {
                 consumer.startField(names[i], i);
-                DataType type = types[i];
-                if (type == DataTypes.DoubleType) {
-                    consumer.addDouble(row.getDouble(i));
-                } else if (type == DataTypes.LongType) {
-                    consumer.addLong(row.getLong(i));
-                } else if (type == DataTypes.IntegerType) {
-                    consumer.addInteger(row.getInt(i));
-                } else {
-                    consumer.addBinary(Binary.fromString(row.getString(i)));
+                switch (types[i]) {
+                    case DOUBLE -> consumer.addDouble(row.getDouble(i));
+                    case INT64 -> consumer.addLong(row.getLong(i));
+                    case INT32 -> consumer.addInteger(row.getInt(i));
+                    default -> consumer.addBinary(Binary.fromString(row.getString(i)));
                 }
                 consumer.endField(names[i], i);
             }

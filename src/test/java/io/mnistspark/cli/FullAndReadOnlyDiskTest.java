@@ -42,7 +42,14 @@ class FullAndReadOnlyDiskTest {
     @AfterEach
     void unmount() throws Exception {
         if (mount != null) {
-            run("umount", mount.toString());
+            // a failed write's last tasks may still be closing their files on the disk for a moment
+            String failure = run("umount", mount.toString());
+            for (int i = 0; failure != null && i < 40; i++) {
+                System.gc();
+                Thread.sleep(250);
+                failure = run("umount", mount.toString());
+            }
+            assertEquals(null, failure, "unmounting " + mount + " (a file still open?)");
         }
     }
 
@@ -83,6 +90,30 @@ class FullAndReadOnlyDiskTest {
         assertEquals(0, resumed.code(), resumed.toString());
         assertTrue(resumed.out().contains("1 of 1 epochs done"), resumed.out());
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    }
+
+    @Test
+    void scoringOntoADiskThatFillsUpEndsInOneLineNamingTheOutputAndLeavesNothing() throws Exception {
+        Path model = dir.resolve("model.zip");
+        io.mnistspark.config.RunConfig config = new io.mnistspark.config.ConfigLoader()
+                .file(Path.of("conf/nielsen.conf")).load();
+        try (var out = Files.newOutputStream(model)) {
+            io.mnistspark.model.ModelStore.write(io.mnistspark.model.NetworkFactory.create(config.network(),
+                    config.training(), 784, 10), out);
+        }
+        // 12000 rows of probabilities: about 1.4 MB of Parquet for a 500 KB disk
+        Path images = IdxFixtures.writeRawDataset(dir.resolve("raw"), IdxFixtures.learnable(10, 28, 28, 1),
+                IdxFixtures.learnable(12000, 28, 28, 2)).resolve("t10k-images-idx3-ubyte");
+        Path out = mount.resolve("scored");
+        Cli full = Cli.run("score", "--model", model.toString(), "--input", images.toString(), "--out", out.toString());
+        assertEquals(1, full.code(), full.toString());
+        String err = full.err().strip();
+        assertEquals(1, err.lines().count(), full.toString());
+        assertTrue(err.matches("error: .*" + java.util.regex.Pattern.quote(out.toString())
+                + ".*: cannot write \\(no space left on device\\); free space there or choose another --out"), err);
+        try (Stream<Path> files = Files.list(mount)) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).toList(), "nothing left behind");
+        }
     }
 
     @Test

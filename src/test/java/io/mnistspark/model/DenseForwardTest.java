@@ -71,6 +71,9 @@ class DenseForwardTest {
             assertNull(DenseForward.of(network(preset, true)), preset + " with fused layers");
         }
         assertSameOutputs(network("fast", false, "network.activation", "tanh"), "tanh");
+        // what scoring runs: a model file written from a fused (trained) network, read back
+        MultiLayerNetwork trained = network("best", true, "network.hidden-layers", "[40, 30]");
+        assertSameOutputs(ModelStore.restore(ModelStore.bytes(trained), "test"), "a restored model file");
         assertSameOutputs(network("fast", false, "network.activation", "identity"), "identity");
         assertSameOutputs(network("fast", false, "network.activation", "leaky-relu"), "leaky relu");
     }
@@ -94,6 +97,11 @@ class DenseForwardTest {
                 .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
                 .layer(new DenseLayer.Builder().nIn(3).nOut(2).build()).build();
         assertNull(DenseForward.of(init(denseLast)), "no output layer");
+        MultiLayerConfiguration layerNorm = new NeuralNetConfiguration.Builder().list()
+                .layer(new DenseLayer.Builder().nIn(4).nOut(3).hasLayerNorm(true).build())
+                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
+        assertNull(DenseForward.of(init(layerNorm)), "layer normalisation");
+        assertNull(DenseForward.of(network("nielsen", false, "network.hidden-layers", "[1]")), "a layer of one unit");
         MultiLayerConfiguration doubles = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
                 .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
