@@ -161,7 +161,7 @@ final class ScoreCommand implements Callable<Integer> {
                 List<Row> rejected = rejections.value().stream()
                         .sorted(java.util.Comparator.comparing(PredictionRows.Rejected::path))
                         .map(PredictionRows.Rejected::row).toList();
-                writeRejected(sc, rejected, run.staged("rejected"));
+                writeRejected(sc, rejected, run);
                 long rejectedCount = rejected.size();
                 long scored = total - rejectedCount; // every image is scored or rejected, or the job fails
                 EvaluationResult metrics = labels == null ? null
@@ -233,28 +233,23 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the rejected files' rows (held by the driver) into the directory {@code path}: one file, or one per
+     * Writes the rejected files' rows (held by the driver) into the run's {@code rejected/}: one file, or one per
      * 100000 rows, written on the driver for Parquet (an empty file when none, so that the schema is there).
      */
-    private void writeRejected(JavaSparkContext sc, List<Row> rejected, Path path) {
+    private void writeRejected(JavaSparkContext sc, List<Row> rejected, RunDirectory run) throws IOException {
         StructType schema = PredictionRows.Rejected.schema();
+        Path path = run.staged("rejected");
+        int files = Math.max(1, (rejected.size() + REJECTED_PER_FILE - 1) / REJECTED_PER_FILE);
         if (format == Format.parquet) {
-            Configuration hadoop = sc.hadoopConfiguration();
-            int files = Math.max(1, (rejected.size() + REJECTED_PER_FILE - 1) / REJECTED_PER_FILE);
             for (int f = 0; f < files; f++) {
                 List<Row> part = rejected.subList(Math.min(rejected.size(), f * REJECTED_PER_FILE),
                         Math.min(rejected.size(), (f + 1) * REJECTED_PER_FILE));
-                ParquetRows.writeFile(part, schema, new Path(path, String.format(Locale.ROOT, "part-%05d.snappy.parquet", f)), hadoop);
+                ParquetRows.writeFile(part, schema, new Path(path, String.format(Locale.ROOT, "part-%05d.snappy.parquet", f)),
+                        sc.hadoopConfiguration());
             }
-            Path marker = new Path(path, "_SUCCESS");
-            try {
-                marker.getFileSystem(hadoop).create(marker, true).close();
-            } catch (IOException | org.apache.hadoop.fs.FSError e) {
-                throw RunDirectory.writeFailed(marker, e);
-            }
+            run.create("rejected/_SUCCESS").close();
         } else {
-            write(sc, sc.parallelize(rejected, Math.max(1, (rejected.size() + REJECTED_PER_FILE - 1) / REJECTED_PER_FILE)),
-                    schema, path);
+            write(sc, sc.parallelize(rejected, files), schema, path);
         }
     }
 

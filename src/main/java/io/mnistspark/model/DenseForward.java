@@ -60,12 +60,11 @@ public final class DenseForward {
             boolean dense = type == DenseLayer.class;
             boolean output = type == OutputLayer.class;
             InputPreProcessor preprocessor = net.getLayerWiseConfigurations().getInputPreProcess(i);
-            if (!(last ? output : dense) || preprocessor != null || ((BaseLayer) conf).getWeightNoise() != null
-                    || (conf instanceof DenseLayer d && !d.hasBias())
-                    || (conf instanceof OutputLayer o && !o.hasBias())) {
+            if (!(last ? output : dense) || preprocessor != null || ((BaseLayer) conf).getWeightNoise() != null) {
                 return null;
             }
-            // exactly a weight matrix and a bias: no layer normalisation's gain (DL4J applies it between the two)
+            // exactly a weight matrix and a bias: no layer without bias, no layer normalisation's gain (DL4J
+            // applies it between the two)
             if (!layers[i].paramTable().keySet().equals(java.util.Set.of(DefaultParamInitializer.WEIGHT_KEY,
                     DefaultParamInitializer.BIAS_KEY))) {
                 return null;
@@ -73,7 +72,7 @@ public final class DenseForward {
             INDArray w = layers[i].getParam(DefaultParamInitializer.WEIGHT_KEY);
             INDArray b = layers[i].getParam(DefaultParamInitializer.BIAS_KEY);
             // one output unit: ND4J multiplies by a vector (gemv), which may round otherwise
-            if (w == null || b == null || !DenseKernels.columnMajor(w) || w.size(1) < 2 || b.dataType() != DataType.FLOAT
+            if (!DenseKernels.columnMajor(w) || w.size(1) < 2 || b.dataType() != DataType.FLOAT
                     || b.length() != w.size(1) || (i > 0 && w.size(0) != weights[i - 1].size(1))) {
                 return null;
             }
@@ -111,7 +110,7 @@ public final class DenseForward {
         if (input == null || input.size(0) != n) {
             allocate(n);
         }
-        input.data().asNioFloat().put(inputs, 0, (int) (n * numInputs));
+        DenseKernels.store(inputs, input);
         INDArray x = input;
         for (int i = 0; i < weights.length; i++) {
             // libnd4j multiplies into a column-major array and copies that into DL4J's row-major activations,

@@ -50,8 +50,7 @@ public final class ParquetRows {
      * Parquet file a partition, committed by Hadoop's output committer, which writes {@code _SUCCESS} last.
      */
     public static void save(JavaRDD<Row> rows, StructType schema, Path dir, Configuration hadoop) {
-        Configuration conf = new Configuration(hadoop);
-        configure(conf, schema);
+        Configuration conf = settings(hadoop, schema);
         try {
             rows.mapToPair(row -> new Tuple2<Void, Row>(null, row))
                     .saveAsNewAPIHadoopFile(dir.toString(), Void.class, Row.class, ParquetOutputFormat.class, conf);
@@ -80,9 +79,7 @@ public final class ParquetRows {
 
     /** Writes {@code rows} (held by the driver already) as the one Parquet file {@code file}, on the driver. */
     public static void writeFile(List<Row> rows, StructType schema, Path file, Configuration hadoop) {
-        Configuration conf = new Configuration(hadoop);
-        configure(conf, schema);
-        try (ParquetWriter<Row> writer = new Builder(file).withConf(conf)
+        try (ParquetWriter<Row> writer = new Builder(file).withConf(settings(hadoop, schema))
                 .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false).build()) {
             for (Row row : rows) {
                 writer.write(row);
@@ -115,7 +112,9 @@ public final class ParquetRows {
         return message.named("spark_schema");
     }
 
-    private static void configure(Configuration conf, StructType schema) {
+    /** {@code hadoop} with the settings Parquet's writers read for {@code schema}. */
+    private static Configuration settings(Configuration hadoop, StructType schema) {
+        Configuration conf = new Configuration(hadoop);
         // fails here, on the driver, for a schema the tasks could not write; the tasks parse neither schema again
         // as Spark's JSON (Scala's JSON library, cold in a short run), only Parquet's own text of it
         conf.set(MESSAGE_KEY, parquetSchema(schema).toString());
@@ -126,6 +125,7 @@ public final class ParquetRows {
         conf.setBoolean(ParquetOutputFormat.ENABLE_DICTIONARY, false);
         // as Spark's writer: no _metadata / _common_metadata summary files beside the parts
         conf.set("parquet.summary.metadata.level", "NONE");
+        return conf;
     }
 
     /**

@@ -85,27 +85,23 @@ class DenseForwardTest {
                 .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(3).nOut(2)
                         .activation(Activation.SOFTMAX).build());
         assertNotNull(DenseForward.of(init(plain.build())));
-        MultiLayerConfiguration noise = new NeuralNetConfiguration.Builder().weightNoise(new DropConnect(0.5)).list()
+        assertNull(DenseForward.of(stack(new NeuralNetConfiguration.Builder().weightNoise(new DropConnect(0.5)),
+                new DenseLayer.Builder().nIn(4).nOut(3).build())), "weight noise");
+        assertNull(DenseForward.of(stack(new NeuralNetConfiguration.Builder(),
+                new DenseLayer.Builder().nIn(4).nOut(3).hasBias(false).build())), "no bias");
+        assertNull(DenseForward.of(init(new NeuralNetConfiguration.Builder().list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
-        assertNull(DenseForward.of(init(noise)), "weight noise");
-        MultiLayerConfiguration noBias = new NeuralNetConfiguration.Builder().list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(3).hasBias(false).build())
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
-        assertNull(DenseForward.of(init(noBias)), "no bias");
-        MultiLayerConfiguration denseLast = new NeuralNetConfiguration.Builder().list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
-                .layer(new DenseLayer.Builder().nIn(3).nOut(2).build()).build();
-        assertNull(DenseForward.of(init(denseLast)), "no output layer");
-        MultiLayerConfiguration layerNorm = new NeuralNetConfiguration.Builder().list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(3).hasLayerNorm(true).build())
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
-        assertNull(DenseForward.of(init(layerNorm)), "layer normalisation");
+                .layer(new DenseLayer.Builder().nIn(3).nOut(2).build()).build())), "no output layer");
+        assertNull(DenseForward.of(stack(new NeuralNetConfiguration.Builder(),
+                new DenseLayer.Builder().nIn(4).nOut(3).hasLayerNorm(true).build())), "layer normalisation");
         assertNull(DenseForward.of(network("nielsen", false, "network.hidden-layers", "[1]")), "a layer of one unit");
-        MultiLayerConfiguration doubles = new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE).list()
-                .layer(new DenseLayer.Builder().nIn(4).nOut(3).build())
-                .layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build();
-        assertNull(DenseForward.of(init(doubles)), "double parameters");
+        assertNull(DenseForward.of(stack(new NeuralNetConfiguration.Builder().dataType(DataType.DOUBLE),
+                new DenseLayer.Builder().nIn(4).nOut(3).build())), "double parameters");
+    }
+
+    /** {@code hidden} (4 inputs, 3 units) under DL4J's default output layer of 2 units, with {@code base}'s settings. */
+    private static MultiLayerNetwork stack(NeuralNetConfiguration.Builder base, DenseLayer hidden) {
+        return init(base.list().layer(hidden).layer(new OutputLayer.Builder().nIn(3).nOut(2).build()).build());
     }
 
     private static MultiLayerNetwork init(MultiLayerConfiguration conf) {
