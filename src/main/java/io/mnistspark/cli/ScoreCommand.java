@@ -122,9 +122,23 @@ final class ScoreCommand implements Callable<Integer> {
             listing = List.copyOf(listing.subList(0, limit.intValue()));
         }
         int classes = classifier.numClasses();
+        int side = folder ? squareSide(classifier.numFeatures()) : 0;
         ClassWarmUp.await(warmUp); // before Spark: no class is initialised from two ends at once
-        // the network's first call (local mode: the executors are this JVM) on the spare core while Spark starts
-        Thread networkWarmUp = ClassWarmUp.run("network warm-up", classifier::warmUp);
+        StructType schema = folder ? PredictionRows.schema("path", false, classes)
+                : PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes);
+        String parquetSchema = format == Format.parquet ? ParquetRows.parquetText(schema) : null;
+        List<ImageFolder.Entry> files = listing;
+        // on the spare core while Spark starts, what the tasks would otherwise do cold (local mode: the executors
+        // are this JVM): the network's first call, Parquet's writer, the decoding of the first image file
+        Thread networkWarmUp = ClassWarmUp.run("network warm-up", () -> {
+            classifier.warmUp();
+            if (parquetSchema != null) {
+                ParquetRows.warmUp(parquetSchema);
+            }
+            if (files != null) {
+                ImageFolder.warmUp(files, side, invert);
+            }
+        });
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark score", 0, main.verbose)) {
             JavaSparkContext sc = spark.context();
             Configuration hadoop = sc.hadoopConfiguration();
@@ -139,20 +153,16 @@ final class ScoreCommand implements Callable<Integer> {
                 CollectionAccumulator<PredictionRows.Rejected> rejections = sc.sc().collectionAccumulator();
                 BatchScorer scorer = classifier.batchScorer(sc);
                 JavaRDD<Row> rows;
-                StructType schema;
                 long total;
                 if (folder) {
-                    int side = squareSide(classifier.numFeatures());
                     total = listing.size();
                     // one pass: the scored files are written, the rejected ones come back with the tasks' results
                     rows = PredictionRows.ofFiles(ImageFolder.decode(sc, listing, hadoop, side, side, invert), scorer,
                             batchSize, done, rejections);
-                    schema = PredictionRows.schema("path", false, classes);
                 } else {
                     blocks = idxBlocks(sc, inputPath, classifier.numFeatures(), classes);
                     total = blocks.count();
                     rows = PredictionRows.ofBlocks(blocks, scorer, batchSize, labels != null, done);
-                    schema = PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes);
                 }
                 ClassWarmUp.await(networkWarmUp); // before any task can borrow a network
                 try (ScoreProgress progress = ScoreProgress.follow(sc.sc(), done, total, console, progressIntervalMillis)) {

@@ -29,17 +29,28 @@ import javax.imageio.stream.ImageInputStream;
  * {@link GreyPng} with the same result), no native code.
  */
 public final class ImageDecoder {
-    static {
-        ImageIO.setUseCache(false);
-    }
-
     private ImageDecoder() {
     }
 
-    /** The pixels of a decoded image, or why the file could not be decoded. */
-    public record Decoded(double[] pixels, String error) {
+    /**
+     * The pixels of a decoded image (in the network's precision, float: what it is given), or why the file could
+     * not be decoded.
+     */
+    public record Decoded(float[] pixels, String error) {
         public boolean ok() {
             return pixels != null;
+        }
+    }
+
+    /** The values {@link #grey} and {@link #fit} compute for grey level g of an image of the target size, as floats. */
+    private static final float[] LEVELS = new float[256];
+    /** The same, after {@code invert}. */
+    private static final float[] INVERTED_LEVELS = new float[256];
+
+    static {
+        for (int g = 0; g < 256; g++) {
+            LEVELS[g] = (float) (g / 255.0);
+            INVERTED_LEVELS[g] = (float) (1.0 - g / 255.0);
         }
     }
 
@@ -53,39 +64,70 @@ public final class ImageDecoder {
         GreyPng.Grey png = GreyPng.decode(content);
         if (png != null) {
             byte[] levels = png.levels();
+            if (png.width() == columns && png.height() == rows) { // the usual digit file: a table lookup a pixel
+                float[] table = invert ? INVERTED_LEVELS : LEVELS;
+                float[] pixels = new float[levels.length];
+                for (int i = 0; i < levels.length; i++) {
+                    pixels[i] = table[levels[i] & 0xFF];
+                }
+                return new Decoded(pixels, null);
+            }
             double[] grey = new double[levels.length];
             for (int i = 0; i < levels.length; i++) {
                 double g = (levels[i] & 0xFF) / 255.0; // as grey() computes it from ImageIO's raster
                 grey[i] = invert ? 1.0 - g : g;
             }
-            return new Decoded(fit(grey, png.width(), png.height(), rows, columns), null);
+            return new Decoded(floats(fit(grey, png.width(), png.height(), rows, columns)), null);
         }
-        BufferedImage image;
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return new Decoded(null, "not a PNG, JPEG, BMP or GIF image");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    return new Decoded(null, "image of " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + " pixels is larger than " + MAX_PIXELS + " pixels");
+        return ImageIoPath.decode(content, rows, columns, invert);
+    }
+
+    /**
+     * Every other image, through ImageIO: its registry of readers is set up on first use only, so that a run of
+     * plain grey PNGs never pays for it.
+     */
+    private static final class ImageIoPath {
+        static {
+            ImageIO.setUseCache(false);
+        }
+
+        static Decoded decode(byte[] content, int rows, int columns, boolean invert) {
+            BufferedImage image;
+            try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {
+                Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+                if (!readers.hasNext()) {
+                    return new Decoded(null, "not a PNG, JPEG, BMP or GIF image");
                 }
-                image = reader.read(0);
-            } finally {
-                reader.dispose();
+                ImageReader reader = readers.next();
+                try {
+                    reader.setInput(in, true, true);
+                    long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                    if (pixels > MAX_PIXELS) {
+                        return new Decoded(null, "image of " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                                + " pixels is larger than " + MAX_PIXELS + " pixels");
+                    }
+                    image = reader.read(0);
+                } finally {
+                    reader.dispose();
+                }
+            } catch (IOException | RuntimeException e) {
+                return new Decoded(null, "corrupt image: " + reason(e));
             }
-        } catch (IOException | RuntimeException e) {
-            return new Decoded(null, "corrupt image: " + reason(e));
+            try {
+                return new Decoded(floats(fit(grey(image, invert), image.getWidth(), image.getHeight(), rows, columns)), null);
+            } catch (RuntimeException e) {
+                return new Decoded(null, "corrupt image: " + reason(e));
+            }
         }
-        try {
-            return new Decoded(fit(grey(image, invert), image.getWidth(), image.getHeight(), rows, columns), null);
-        } catch (RuntimeException e) {
-            return new Decoded(null, "corrupt image: " + reason(e));
+    }
+
+    /** {@code values} rounded to the network's floats. */
+    private static float[] floats(double[] values) {
+        float[] result = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            result[i] = (float) values[i];
         }
+        return result;
     }
 
     /** Grey levels in [0, 1], row by row, light digit on black (after {@code invert}). */

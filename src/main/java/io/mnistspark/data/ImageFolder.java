@@ -38,6 +38,10 @@ public final class ImageFolder {
      * open and commit, so tasks are few; progress still moves with every batch (a heartbeat count).
      */
     private static final int FILES_PER_TASK = 10_000;
+    /** The largest file {@link #warmUp} decodes: a digit image, not a photograph. */
+    private static final long WARM_UP_MAX_BYTES = 64 << 10;
+    /** How long {@link #warmUp} decodes at most: well within Spark's start. */
+    private static final long WARM_UP_MAX_NANOS = 100_000_000L;
 
     private ImageFolder() {
     }
@@ -141,29 +145,128 @@ public final class ImageFolder {
         return entries;
     }
 
-    /** A file decoded by an executor: its grey levels in [0, 1], row by row, or why it is not a usable image. */
-    public record Decoded(String path, double[] pixels, String error) implements java.io.Serializable {
+    /**
+     * Decodes the first file of {@code entries} that is not rejected a few hundred times (for at most 0.1 s) and
+     * drops the result: on a spare core of the driver (in local mode, the executors' JVM), what the first task
+     * would otherwise run cold. Only a file of this machine of at most 64 KB.
+     */
+    public static void warmUp(List<Entry> entries, int side, boolean invert) {
+        for (Entry entry : entries) {
+            if (entry.rejection() == null) {
+                if (!entry.location().startsWith("file:")) {
+                    return;
+                }
+                byte[] bytes;
+                try {
+                    java.nio.file.Path file = java.nio.file.Path.of(URI.create(entry.location()));
+                    if (Files.size(file) > WARM_UP_MAX_BYTES) {
+                        return;
+                    }
+                    bytes = Files.readAllBytes(file);
+                } catch (IOException | RuntimeException e) {
+                    return; // the task meets it and says what is wrong
+                }
+                long end = System.nanoTime() + WARM_UP_MAX_NANOS;
+                for (int i = 0; i < 300 && System.nanoTime() < end; i++) {
+                    ImageDecoder.decode(bytes, side, side, invert);
+                }
+                return;
+            }
+        }
+    }
+
+    /** A file decoded by an executor: its inputs (grey levels in [0, 1], row by row), or why it is not a usable image. */
+    public record Decoded(String path, float[] pixels, String error) implements java.io.Serializable {
     }
 
     /**
      * Every listed file, read and decoded into {@code rows x columns} inputs by the executors in path order,
-     * at most {@value #FILES_PER_TASK} files a task and whole waves of tasks (a multiple of the cores); rejected entries keep their reason and are not read.
+     * at most {@value #FILES_PER_TASK} files a task and whole waves of tasks (a multiple of the cores); rejected
+     * entries keep their reason and are not read. Each task's slice of the listing travels as one
+     * {@link EntryBlock} (arrays of strings, not one object per file: the tasks are serialised and read faster).
      */
     public static JavaRDD<Decoded> decode(JavaSparkContext sc, List<Entry> entries, Configuration hadoop, int rows,
                                           int columns, boolean invert) {
         int cores = Math.max(1, sc.defaultParallelism());
         int waves = Math.max(1, (entries.size() + FILES_PER_TASK * cores - 1) / (FILES_PER_TASK * cores));
         int slices = Math.max(1, Math.min(entries.size(), waves * cores)); // every core busy to the last wave
-        // the Hadoop settings once an executor, not with every task
-        Broadcast<SerializableConfiguration> settings = sc.broadcast(new SerializableConfiguration(hadoop));
-        return sc.parallelize(entries, slices).mapPartitions(new Decode(rows, columns, invert, settings));
+        List<EntryBlock> blocks = new ArrayList<>(slices);
+        for (int s = 0; s < slices; s++) {
+            int from = (int) ((long) s * entries.size() / slices); // as Spark's parallelize slices a list
+            int to = (int) ((long) (s + 1) * entries.size() / slices);
+            blocks.add(new EntryBlock(entries.subList(from, to)));
+        }
+        // the Hadoop settings once an executor, not with every task; local files need none
+        boolean local = entries.stream().allMatch(e -> e.location().startsWith("file:"));
+        Broadcast<SerializableConfiguration> settings = local ? null : sc.broadcast(new SerializableConfiguration(hadoop));
+        return sc.parallelize(blocks, slices).mapPartitions(new Decode(rows, columns, invert, settings));
     }
 
-    private static final class Decode implements FlatMapFunction<Iterator<Entry>, Decoded> {
+    /**
+     * A run of listed files as a task carries it: each path and location as a suffix of the run's common prefix,
+     * and the rejections (null when none).
+     */
+    static final class EntryBlock implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String pathPrefix;
+        private final String[] pathSuffixes;
+        private final String locationPrefix;
+        private final String[] locationSuffixes;
+        private final String[] rejections;
+
+        EntryBlock(List<Entry> entries) {
+            pathPrefix = commonPrefix(entries, Entry::path);
+            locationPrefix = commonPrefix(entries, Entry::location);
+            pathSuffixes = new String[entries.size()];
+            locationSuffixes = new String[entries.size()];
+            String[] reasons = new String[entries.size()];
+            boolean anyRejected = false;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                pathSuffixes[i] = entry.path().substring(pathPrefix.length());
+                locationSuffixes[i] = entry.location().substring(locationPrefix.length());
+                reasons[i] = entry.rejection();
+                anyRejected |= reasons[i] != null;
+            }
+            rejections = anyRejected ? reasons : null;
+        }
+
+        int size() {
+            return pathSuffixes.length;
+        }
+
+        Entry get(int i) {
+            return new Entry(pathPrefix + pathSuffixes[i], locationPrefix + locationSuffixes[i],
+                    rejections == null ? null : rejections[i]);
+        }
+
+        private static String commonPrefix(List<Entry> entries, java.util.function.Function<Entry, String> field) {
+            if (entries.isEmpty()) {
+                return "";
+            }
+            String prefix = field.apply(entries.get(0));
+            for (Entry entry : entries) {
+                String value = field.apply(entry);
+                int n = 0;
+                int max = Math.min(prefix.length(), value.length());
+                while (n < max && prefix.charAt(n) == value.charAt(n)) {
+                    n++;
+                }
+                if (n < prefix.length()) {
+                    // never split a surrogate pair: each part must stay a valid string through serialisation
+                    prefix = prefix.substring(0, n > 0 && Character.isHighSurrogate(prefix.charAt(n - 1)) ? n - 1 : n);
+                }
+            }
+            return prefix;
+        }
+    }
+
+    private static final class Decode implements FlatMapFunction<Iterator<EntryBlock>, Decoded> {
         private static final long serialVersionUID = 1L;
         private final int rows;
         private final int columns;
         private final boolean invert;
+        /** Null when every file is local. */
         private final Broadcast<SerializableConfiguration> hadoop;
 
         Decode(int rows, int columns, boolean invert, Broadcast<SerializableConfiguration> hadoop) {
@@ -174,16 +277,26 @@ public final class ImageFolder {
         }
 
         @Override
-        public Iterator<Decoded> call(Iterator<Entry> files) {
+        public Iterator<Decoded> call(Iterator<EntryBlock> blocks) {
             return new Iterator<>() {
+                private EntryBlock block;
+                private int next;
+
                 @Override
                 public boolean hasNext() {
-                    return files.hasNext();
+                    while ((block == null || next == block.size()) && blocks.hasNext()) {
+                        block = blocks.next();
+                        next = 0;
+                    }
+                    return block != null && next < block.size();
                 }
 
                 @Override
                 public Decoded next() {
-                    Entry file = files.next();
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    Entry file = block.get(next++);
                     if (file.rejection() != null) {
                         return new Decoded(file.path(), null, file.rejection());
                     }
@@ -200,10 +313,27 @@ public final class ImageFolder {
             };
         }
 
+        /**
+         * The file's bytes, at most {@link #MAX_FILE_BYTES} + 1 (a file that grew past the limit since it was listed
+         * is cut there, and fails to decode); a local file of the size it has is read into one array of that size.
+         */
         private byte[] read(String location) throws IOException {
             URI uri = URI.create(location);
             if ("file".equals(uri.getScheme())) {
-                try (InputStream in = Files.newInputStream(java.nio.file.Path.of(uri))) {
+                try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(java.nio.file.Path.of(uri))) {
+                    long size = channel.size();
+                    if (size <= MAX_FILE_BYTES) {
+                        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) size);
+                        while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                            // until the array is full or the file ends (it shrank since)
+                        }
+                        if (channel.read(java.nio.ByteBuffer.allocate(1)) < 0) { // nothing more: the whole file
+                            return buffer.hasRemaining() ? java.util.Arrays.copyOf(buffer.array(), buffer.position())
+                                    : buffer.array();
+                        }
+                    }
+                }
+                try (InputStream in = Files.newInputStream(java.nio.file.Path.of(uri))) { // it grows: read as a stream
                     return in.readNBytes((int) MAX_FILE_BYTES + 1);
                 }
             }

@@ -196,11 +196,7 @@ public final class PredictionRows {
                             rejected.add(new Rejected(file.path(), file.error()));
                             continue;
                         }
-                        double[] pixels = file.pixels();
-                        int offset = n * features;
-                        for (int i = 0; i < features; i++) {
-                            inputs[offset + i] = (float) pixels[i];
-                        }
+                        System.arraycopy(file.pixels(), 0, inputs, n * features, features);
                         paths[n++] = file.path();
                     }
                     if (n > 0) {

@@ -42,7 +42,10 @@ public final class FileChecksums {
      * pass through the driver). Provenance never fails a run: a directory or a file that cannot be read gets no
      * entry.
      */
-    public static Map<String, String> sha256OnExecutors(JavaSparkContext sc, Map<String, String> files) {
+    public static Map<String, String> sha256OnExecutors(JavaSparkContext sc, Map<String, String> inputs) {
+        Map<String, String> files = new LinkedHashMap<>(inputs);
+        // a directory gets no entry: no job for it (a path the driver cannot see is left to the executors)
+        files.values().removeIf(path -> isDirectory(new Path(path), sc.hadoopConfiguration()));
         if (files.isEmpty()) {
             return new LinkedHashMap<>();
         }
@@ -68,6 +71,14 @@ public final class FileChecksums {
             return new LinkedHashMap<>();
         } finally {
             hadoop.destroy(false);
+        }
+    }
+
+    private static boolean isDirectory(Path path, Configuration hadoop) {
+        try {
+            return path.getFileSystem(hadoop).getFileStatus(path).isDirectory();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

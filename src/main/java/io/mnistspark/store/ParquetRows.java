@@ -89,6 +89,81 @@ public final class ParquetRows {
         }
     }
 
+    /**
+     * Writes a few thousand rows of the Parquet schema {@code message} (as {@link #parquetText} gives it) into
+     * memory, compressed, and drops them. Run on a spare core while Spark starts, it does what each task's
+     * writer would otherwise do cold: loading and initialising Parquet's writer, its footer's Thrift code and
+     * snappy's native library (bench/README.md#scoring-sixth-pass). Touches neither Spark nor any file.
+     */
+    public static void warmUp(String message) {
+        MessageType type = MessageTypeParser.parseMessageType(message);
+        Object[] values = new Object[type.getFieldCount()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = switch (type.getType(i).asPrimitiveType().getPrimitiveTypeName()) {
+                case INT64 -> 0L;
+                case INT32 -> 0;
+                case DOUBLE -> 0.0;
+                default -> "warm-up";
+            };
+        }
+        Row row = org.apache.spark.sql.RowFactory.create(values);
+        Configuration conf = new Configuration(false);
+        conf.set(MESSAGE_KEY, message);
+        conf.set(SCHEMA_KEY, "{}");
+        try (ParquetWriter<Row> writer = new Builder(new MemoryFile()).withConf(conf)
+                .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false).build()) {
+            for (int i = 0; i < 2000; i++) {
+                writer.write(row);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // memory does not fail: the caller ignores what it cannot warm
+        }
+    }
+
+    /** The text of {@link #parquetSchema} for {@code schema}: what {@link #warmUp} takes. */
+    public static String parquetText(StructType schema) {
+        return parquetSchema(schema).toString();
+    }
+
+    /** A Parquet output file in memory, for {@link #warmUp}. */
+    private static final class MemoryFile implements org.apache.parquet.io.OutputFile {
+        @Override
+        public org.apache.parquet.io.PositionOutputStream create(long blockSizeHint) {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            return new org.apache.parquet.io.PositionOutputStream() {
+                @Override
+                public long getPos() {
+                    return bytes.size();
+                }
+
+                @Override
+                public void write(int b) {
+                    bytes.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    bytes.write(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public org.apache.parquet.io.PositionOutputStream createOrOverwrite(long blockSizeHint) {
+            return create(blockSizeHint);
+        }
+
+        @Override
+        public boolean supportsBlockSize() {
+            return false;
+        }
+
+        @Override
+        public long defaultBlockSize() {
+            return 0;
+        }
+    }
+
     /** The Parquet schema Spark's writer gives a flat {@code schema} of non-null columns. */
     static MessageType parquetSchema(StructType schema) {
         Types.MessageTypeBuilder message = Types.buildMessage();
@@ -178,6 +253,10 @@ public final class ParquetRows {
     /** Parquet's file writer with {@link RowWriteSupport}. */
     private static final class Builder extends ParquetWriter.Builder<Row, Builder> {
         private Builder(Path file) {
+            super(file);
+        }
+
+        private Builder(org.apache.parquet.io.OutputFile file) {
             super(file);
         }
 

@@ -25,13 +25,36 @@ class ImageDecoderTest {
     void aGreyPngOfAnIdxImageGivesExactlyItsPixels() throws IOException {
         LabeledImages images = IdxFixtures.learnable(3, 28, 28, 7);
         for (int i = 0; i < images.count(); i++) {
-            ImageDecoder.Decoded decoded = ImageDecoder.decode(encode(IdxFixtures.greyImage(images, i), "png"), 28, 28, false);
+            byte[] png = encode(IdxFixtures.greyImage(images, i), "png");
+            ImageDecoder.Decoded decoded = ImageDecoder.decode(png, 28, 28, false);
+            ImageDecoder.Decoded inverted = ImageDecoder.decode(png, 28, 28, true);
             assertNull(decoded.error());
-            double[] expected = new double[784];
+            float[] expected = new float[784];
+            float[] expectedInverted = new float[784];
             for (int p = 0; p < 784; p++) {
-                expected[p] = images.pixel(i, p) / 255.0;
+                expected[p] = (float) (images.pixel(i, p) / 255.0); // FeatureFrames' value, as the network's float
+                expectedInverted[p] = (float) (1.0 - images.pixel(i, p) / 255.0);
             }
-            assertArrayEquals(expected, decoded.pixels(), 0.0);
+            assertArrayEquals(expected, decoded.pixels(), 0f);
+            assertArrayEquals(expectedInverted, inverted.pixels(), 0f);
+        }
+    }
+
+    @Test
+    void aGreyPngOfAnotherSizeIsFittedAsImageIoWouldGiveIt() throws IOException {
+        BufferedImage image = IdxFixtures.greyImage(IdxFixtures.learnable(1, 28, 28, 5), 0);
+        BufferedImage large = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY);
+        large.getGraphics().drawImage(image, 0, 0, 56, 56, null);
+        byte[] png = encode(large, "png");
+        assertTrue(GreyPng.decode(png) != null, "decoded without ImageIO");
+        for (boolean invert : new boolean[]{false, true}) {
+            double[] grey = ImageDecoder.grey(ImageIO.read(new java.io.ByteArrayInputStream(png)), invert);
+            double[] fitted = ImageDecoder.fit(grey, 56, 56, 28, 28);
+            float[] expected = new float[784];
+            for (int p = 0; p < 784; p++) {
+                expected[p] = (float) fitted[p];
+            }
+            assertArrayEquals(expected, ImageDecoder.decode(png, 28, 28, invert).pixels(), 0f, "invert " + invert);
         }
     }
 
@@ -43,15 +66,19 @@ class ImageDecoderTest {
                 image.setRGB(x, y, 0xFFFFFF);
             }
         }
-        double[] pixels = ImageDecoder.decode(encode(image, "png"), 28, 28, false).pixels();
+        float[] pixels = ImageDecoder.decode(encode(image, "png"), 28, 28, false).pixels();
         // 100x60 -> 28x17, rows 5..21 white, the rest black
         for (int y = 0; y < 28; y++) {
             for (int x = 0; x < 28; x++) {
                 assertEquals(y >= 5 && y < 22 ? 1.0 : 0.0, pixels[y * 28 + x], 1e-9, "pixel " + x + "," + y);
             }
         }
-        double[] inverted = ImageDecoder.decode(encode(image, "png"), 28, 28, true).pixels();
-        assertEquals(0.0, Arrays.stream(inverted).sum(), 1e-9, "white paper becomes the black background");
+        float[] inverted = ImageDecoder.decode(encode(image, "png"), 28, 28, true).pixels();
+        double sum = 0;
+        for (float v : inverted) {
+            sum += v;
+        }
+        assertEquals(0.0, sum, 1e-9, "white paper becomes the black background");
     }
 
     @Test
@@ -59,9 +86,9 @@ class ImageDecoderTest {
         BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_INT_RGB);
         image.setRGB(3, 4, 0xFF0000);
         image.setRGB(5, 6, 0x00FF00);
-        double[] pixels = ImageDecoder.decode(encode(image, "bmp"), 28, 28, false).pixels();
-        assertEquals(0.299, pixels[4 * 28 + 3], 1e-9);
-        assertEquals(0.587, pixels[6 * 28 + 5], 1e-9);
+        float[] pixels = ImageDecoder.decode(encode(image, "bmp"), 28, 28, false).pixels();
+        assertEquals((float) 0.299, pixels[4 * 28 + 3], 1e-7);
+        assertEquals((float) 0.587, pixels[6 * 28 + 5], 1e-7);
     }
 
     @Test

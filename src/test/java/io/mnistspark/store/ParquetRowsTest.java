@@ -127,4 +127,33 @@ class ParquetRowsTest {
             return reader.getFooter();
         }
     }
+
+    @Test
+    void the_warm_up_writes_every_column_type_in_memory_and_no_file() throws IOException {
+        java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+        List<java.nio.file.Path> before;
+        try (Stream<java.nio.file.Path> files = Files.list(cwd)) {
+            before = files.sorted().toList();
+        }
+        ParquetRows.warmUp(ParquetRows.parquetText(SCHEMA)); // long, string, int and double columns
+        try (Stream<java.nio.file.Path> files = Files.list(cwd)) {
+            assertEquals(before, files.sorted().toList());
+        }
+        assertThrows(RuntimeException.class, () -> ParquetRows.warmUp("message broken {"));
+    }
+
+    @Test
+    void checksums_skip_a_directory_without_a_spark_job_and_hash_files_on_the_executors() throws IOException {
+        JavaSparkContext sc = TestSpark.context();
+        java.nio.file.Path file = Files.writeString(dir.resolve("input.bin"), "abc");
+        int jobs = sc.statusTracker().getJobIdsForGroup(null).length;
+        assertEquals(java.util.Map.of(), FileChecksums.sha256OnExecutors(sc, java.util.Map.of("folder", dir.toUri().toString())));
+        assertEquals(jobs, sc.statusTracker().getJobIdsForGroup(null).length, "no job for a directory");
+        java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("folder", dir.toUri().toString());
+        inputs.put("input.bin", file.toUri().toString());
+        assertEquals(java.util.Map.of("input.bin", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+                FileChecksums.sha256OnExecutors(sc, inputs));
+        assertEquals(jobs + 1, sc.statusTracker().getJobIdsForGroup(null).length);
+    }
 }
