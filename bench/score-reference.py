@@ -8,7 +8,8 @@ Reads the network from a model.zip written by `train` (DL4J's configuration.json
 layers, W stored column-major then b), reads the images (a raw IDX file with numpy, or every file under a
 directory, in path order, decoded by PIL as 8-bit grey), runs the forward pass in batches of 1000 (float32,
 one BLAS thread), and writes the predictions and the probabilities as one float32 array (prediction, p0..pK-1
-per image) to OUT.npy. Prints images, seconds (model read to output written) and images/s.
+per image) to OUT.npy. Prints images, seconds (model read to output written), images/s and the BLAS library numpy
+used (openblas is the fair peer: Debian's package libopenblas0-pthread).
 """
 import os
 
@@ -125,6 +126,22 @@ def png_batches(directory):
         yield np.stack(batch)
 
 
+def blas_library():
+    """The BLAS library numpy's matrix products run on in this process (from /proc/self/maps): "openblas" is the
+    fair peer; Debian's reference BLAS ("blas") is many times slower and makes the reference look slow."""
+    np.ones((2, 2), dtype=np.float32) @ np.ones((2, 2), dtype=np.float32)
+    try:
+        with open("/proc/self/maps") as maps:
+            names = {os.path.basename(line.split()[-1]) for line in maps if "blas" in line.split()[-1].lower()}
+    except OSError:
+        return "unknown"
+    if any("openblas" in name.lower() for name in names):
+        return "openblas"
+    if any("mkl" in name.lower() for name in names):
+        return "mkl"
+    return ",".join(sorted(names)) or "unknown"
+
+
 def main():
     if len(sys.argv) != 5 or sys.argv[2] not in ("idx", "png"):
         sys.exit(__doc__)
@@ -139,8 +156,8 @@ def main():
     with open(out, "wb") as f:
         np.save(f, result)
     seconds = time.perf_counter() - start
-    print("reference %s images=%d seconds=%.2f images_per_second=%.0f" % (kind, len(result), seconds,
-                                                                          len(result) / seconds))
+    print("reference %s images=%d seconds=%.2f images_per_second=%.0f blas=%s" % (kind, len(result), seconds,
+                                                                                  len(result) / seconds, blas_library()))
 
 
 if __name__ == "__main__":
