@@ -3,8 +3,10 @@ package io.mnistspark.cli;
 /**
  * Initialises classes whose first use is slow on a daemon thread, so that a short command finds them ready:
  * while the main thread checks the model (ND4J's start-up, one core), the second core runs the static
- * initialisers the Spark job would otherwise run cold in its first task. A class that cannot be initialised is
- * left alone: whoever needs it does the work (and reports any error) itself.
+ * initialisers the Spark job would otherwise run cold in its first task. Whatever a warm-up throws is dropped:
+ * the command's own use of the same code meets it and reports it (a class whose static initialiser failed
+ * here fails there with this first error as its cause, so warm-ups stay away from code that depends on the
+ * environment, such as native libraries).
  */
 final class ClassWarmUp {
     /** Scala's runtime reflection, started by Catalyst's first row converter: 0.3-0.5 s of a cold task. */
@@ -36,8 +38,7 @@ final class ClassWarmUp {
         Thread thread = new Thread(() -> {
             try {
                 work.run();
-            } catch (RuntimeException | LinkageError ignored) {
-                // the command's own use fails or succeeds as it would have
+            } catch (Throwable ignored) { // nothing printed: the command's own use fails or succeeds as it would have
             }
         }, name);
         thread.setDaemon(true);

@@ -128,14 +128,15 @@ final class ScoreCommand implements Callable<Integer> {
                 : PredictionRows.schema(FeatureFrames.INDEX, labels != null, classes);
         String parquetSchema = format == Format.parquet ? ParquetRows.parquetText(schema) : null;
         List<ImageFolder.Entry> files = listing;
-        // on the spare core while Spark starts, what the tasks would otherwise do cold (local mode: the executors
-        // are this JVM): the network's first call, Parquet's writer, the decoding of the first image file
+        boolean localMode = new SparkConf().get("spark.master", "local").startsWith("local");
+        // on the spare core while Spark starts, what the tasks would otherwise do cold: the network's first call
+        // and, in local mode (the executors are this JVM), Parquet's writer and the first image file's decoding
         Thread networkWarmUp = ClassWarmUp.run("network warm-up", () -> {
             classifier.warmUp();
-            if (parquetSchema != null) {
+            if (localMode && parquetSchema != null) {
                 ParquetRows.warmUp(parquetSchema);
             }
-            if (files != null) {
+            if (localMode && files != null) {
                 ImageFolder.warmUp(files, side, invert);
             }
         });

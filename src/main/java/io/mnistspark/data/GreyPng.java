@@ -25,6 +25,21 @@ final class GreyPng {
     record Grey(int width, int height, byte[] levels) {
     }
 
+    /** Whether {@code file} starts as a PNG of {@code width x height} pixels (its signature and header say so). */
+    static boolean isPngOfSize(byte[] file, int width, int height) {
+        if (file.length < SIGNATURE.length + 16) {
+            return false;
+        }
+        for (int i = 0; i < SIGNATURE.length; i++) {
+            if (file[i] != SIGNATURE[i]) {
+                return false;
+            }
+        }
+        int at = SIGNATURE.length;
+        return readInt(file, at) == 13 && file[at + 4] == 'I' && file[at + 5] == 'H' && file[at + 6] == 'D'
+                && file[at + 7] == 'R' && readInt(file, at + 8) == width && readInt(file, at + 12) == height;
+    }
+
     static Grey decode(byte[] file) {
         if (file.length < SIGNATURE.length + 25) {
             return null;

@@ -146,9 +146,11 @@ public final class ImageFolder {
     }
 
     /**
-     * Decodes the first file of {@code entries} that is not rejected a few hundred times (for at most 0.1 s) and
-     * drops the result: on a spare core of the driver (in local mode, the executors' JVM), what the first task
-     * would otherwise run cold. Only a file of this machine of at most 64 KB.
+     * Decodes the first file of {@code entries} that is not rejected a few hundred times (for at most about 0.1
+     * s) and drops the result: on a spare core of the driver (in local mode, the executors' JVM), what the first
+     * task would otherwise run cold. Only a file of this machine of at most 64 KB that is a PNG of
+     * {@code side x side} pixels (the usual digit file; its header says so), so that one decode takes well under
+     * a millisecond; any other first file gets no warm-up.
      */
     public static void warmUp(List<Entry> entries, int side, boolean invert) {
         for (Entry entry : entries) {
@@ -165,6 +167,9 @@ public final class ImageFolder {
                     bytes = Files.readAllBytes(file);
                 } catch (IOException | RuntimeException e) {
                     return; // the task meets it and says what is wrong
+                }
+                if (!GreyPng.isPngOfSize(bytes, side, side)) {
+                    return;
                 }
                 long end = System.nanoTime() + WARM_UP_MAX_NANOS;
                 for (int i = 0; i < 300 && System.nanoTime() < end; i++) {
@@ -253,8 +258,7 @@ public final class ImageFolder {
                     n++;
                 }
                 if (n < prefix.length()) {
-                    // never split a surrogate pair: each part must stay a valid string through serialisation
-                    prefix = prefix.substring(0, n > 0 && Character.isHighSurrogate(prefix.charAt(n - 1)) ? n - 1 : n);
+                    prefix = prefix.substring(0, n); // Java serialisation keeps a lone surrogate at a cut as it is
                 }
             }
             return prefix;

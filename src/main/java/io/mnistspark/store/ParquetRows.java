@@ -91,9 +91,11 @@ public final class ParquetRows {
 
     /**
      * Writes a few thousand rows of the Parquet schema {@code message} (as {@link #parquetText} gives it) into
-     * memory, compressed, and drops them. Run on a spare core while Spark starts, it does what each task's
-     * writer would otherwise do cold: loading and initialising Parquet's writer, its footer's Thrift code and
-     * snappy's native library (bench/README.md#scoring-sixth-pass). Touches neither Spark nor any file.
+     * memory and drops them. Run on a spare core while Spark starts, it does what each task's writer would
+     * otherwise do cold: loading and initialising Parquet's writer and its footer's Thrift code
+     * (bench/README.md#scoring-sixth-pass). It writes no file and starts nothing of Spark's; its rows are Spark
+     * SQL's {@code GenericRow}s. Uncompressed: snappy's native library is left to the tasks, so that an
+     * environment where it cannot load gets the same error from the task as without the warm-up.
      */
     public static void warmUp(String message) {
         MessageType type = MessageTypeParser.parseMessageType(message);
@@ -111,7 +113,7 @@ public final class ParquetRows {
         conf.set(MESSAGE_KEY, message);
         conf.set(SCHEMA_KEY, "{}");
         try (ParquetWriter<Row> writer = new Builder(new MemoryFile()).withConf(conf)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withDictionaryEncoding(false).build()) {
+                .withCompressionCodec(CompressionCodecName.UNCOMPRESSED).withDictionaryEncoding(false).build()) {
             for (int i = 0; i < 2000; i++) {
                 writer.write(row);
             }

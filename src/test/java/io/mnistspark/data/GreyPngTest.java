@@ -14,6 +14,7 @@ import java.util.zip.Deflater;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -113,5 +114,15 @@ class GreyPngTest {
         // through ImageDecoder: the truncated file is still rejected with ImageIO's reason
         ImageDecoder.Decoded truncated = ImageDecoder.decode(Arrays.copyOf(png, png.length / 2), 28, 28, false);
         assertTrue(truncated.error().startsWith("corrupt image"), truncated.error());
+    }
+
+    @Test
+    void theHeaderSaysWhetherAFileIsAPngOfAGivenSize() throws IOException {
+        byte[] png = ImageDecoderTest.encode(mixedGrey(28, 28, 1), "png");
+        assertTrue(GreyPng.isPngOfSize(png, 28, 28));
+        assertFalse(GreyPng.isPngOfSize(png, 28, 29));
+        assertFalse(GreyPng.isPngOfSize(ImageDecoderTest.encode(mixedGrey(28, 40, 1), "png"), 28, 28));
+        assertFalse(GreyPng.isPngOfSize(ImageDecoderTest.encode(mixedGrey(28, 28, 1), "bmp"), 28, 28));
+        assertFalse(GreyPng.isPngOfSize(Arrays.copyOf(png, 20), 28, 28));
     }
 }

@@ -43,18 +43,21 @@ class ImageDecoderTest {
     @Test
     void aGreyPngOfAnotherSizeIsFittedAsImageIoWouldGiveIt() throws IOException {
         BufferedImage image = IdxFixtures.greyImage(IdxFixtures.learnable(1, 28, 28, 5), 0);
-        BufferedImage large = new BufferedImage(56, 56, BufferedImage.TYPE_BYTE_GRAY);
-        large.getGraphics().drawImage(image, 0, 0, 56, 56, null);
-        byte[] png = encode(large, "png");
-        assertTrue(GreyPng.decode(png) != null, "decoded without ImageIO");
-        for (boolean invert : new boolean[]{false, true}) {
-            double[] grey = ImageDecoder.grey(ImageIO.read(new java.io.ByteArrayInputStream(png)), invert);
-            double[] fitted = ImageDecoder.fit(grey, 56, 56, 28, 28);
-            float[] expected = new float[784];
-            for (int p = 0; p < 784; p++) {
-                expected[p] = (float) fitted[p];
+        for (int[] size : new int[][]{{56, 56}, {28, 40}, {40, 28}}) {
+            BufferedImage other = new BufferedImage(size[0], size[1], BufferedImage.TYPE_BYTE_GRAY);
+            other.getGraphics().drawImage(image, 0, 0, size[0], size[1], null);
+            byte[] png = encode(other, "png");
+            assertTrue(GreyPng.decode(png) != null, "decoded without ImageIO");
+            for (boolean invert : new boolean[]{false, true}) {
+                double[] grey = ImageDecoder.grey(ImageIO.read(new java.io.ByteArrayInputStream(png)), invert);
+                double[] fitted = ImageDecoder.fit(grey, size[0], size[1], 28, 28);
+                float[] expected = new float[784];
+                for (int p = 0; p < 784; p++) {
+                    expected[p] = (float) fitted[p];
+                }
+                assertArrayEquals(expected, ImageDecoder.decode(png, 28, 28, invert).pixels(), 0f,
+                        size[0] + "x" + size[1] + ", invert " + invert);
             }
-            assertArrayEquals(expected, ImageDecoder.decode(png, 28, 28, invert).pixels(), 0f, "invert " + invert);
         }
     }
 

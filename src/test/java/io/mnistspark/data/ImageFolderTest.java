@@ -78,4 +78,20 @@ class ImageFolderTest {
                 + listBytes.size());
         assertEquals(entries, read(throughATask(entries)));
     }
+
+    @Test
+    void theWarmUpThrowsNothingWhateverTheFirstFileIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path png = dir.resolve("a.png");
+        java.nio.file.Files.write(png, ImageDecoderTest.encode(GreyPngTest.mixedGrey(28, 28, 3), "png"));
+        java.nio.file.Path text = java.nio.file.Files.writeString(dir.resolve("b.txt"), "not an image");
+        for (List<ImageFolder.Entry> entries : List.of(
+                List.of(new ImageFolder.Entry("x", "file:///no/such/file.png", null)),
+                List.of(new ImageFolder.Entry("x", "hdfs://nn:8020/a.png", null)),
+                List.of(new ImageFolder.Entry("x", png.toUri().toString(), "empty file (0 bytes)")),
+                List.of(new ImageFolder.Entry("t", text.toUri().toString(), null)),
+                List.of(new ImageFolder.Entry("p", png.toUri().toString(), null)))) {
+            ImageFolder.warmUp(entries, 28, false);
+            ImageFolder.warmUp(entries, 28, true);
+        }
+    }
 }

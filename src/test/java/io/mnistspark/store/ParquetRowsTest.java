@@ -141,19 +141,4 @@ class ParquetRowsTest {
         }
         assertThrows(RuntimeException.class, () -> ParquetRows.warmUp("message broken {"));
     }
-
-    @Test
-    void checksums_skip_a_directory_without_a_spark_job_and_hash_files_on_the_executors() throws IOException {
-        JavaSparkContext sc = TestSpark.context();
-        java.nio.file.Path file = Files.writeString(dir.resolve("input.bin"), "abc");
-        int jobs = sc.statusTracker().getJobIdsForGroup(null).length;
-        assertEquals(java.util.Map.of(), FileChecksums.sha256OnExecutors(sc, java.util.Map.of("folder", dir.toUri().toString())));
-        assertEquals(jobs, sc.statusTracker().getJobIdsForGroup(null).length, "no job for a directory");
-        java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
-        inputs.put("folder", dir.toUri().toString());
-        inputs.put("input.bin", file.toUri().toString());
-        assertEquals(java.util.Map.of("input.bin", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-                FileChecksums.sha256OnExecutors(sc, inputs));
-        assertEquals(jobs + 1, sc.statusTracker().getJobIdsForGroup(null).length);
-    }
 }
