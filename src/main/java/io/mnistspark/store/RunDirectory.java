@@ -210,12 +210,34 @@ public final class RunDirectory {
         published.clear();
     }
 
-    /** Renames {@code from} to {@code target}; an existing file is replaced atomically where the file system can. */
+    /**
+     * Renames {@code from} to {@code target}; an existing file is replaced atomically where the file system can.
+     * On the local file system an existing directory is replaced file by file (each file atomically, then the
+     * old files the new directory lacks are deleted), so that a live report's charts never go missing under a
+     * page that shows them while the final ones take their place.
+     */
     private void replace(Path from, Path target) throws IOException {
-        if ("file".equals(fs.getUri().getScheme()) && !fs.getFileStatus(from).isDirectory()) {
-            java.nio.file.Files.move(java.nio.file.Path.of(from.toUri()), java.nio.file.Path.of(target.toUri()),
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return;
+        if ("file".equals(fs.getUri().getScheme())) {
+            boolean directory = fs.getFileStatus(from).isDirectory();
+            if (!directory) {
+                java.nio.file.Files.move(java.nio.file.Path.of(from.toUri()), java.nio.file.Path.of(target.toUri()),
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return;
+            }
+            if (fs.exists(target) && fs.getFileStatus(target).isDirectory()) {
+                java.util.Set<String> names = new java.util.HashSet<>();
+                for (FileStatus child : fs.listStatus(from)) {
+                    names.add(child.getPath().getName());
+                    replace(child.getPath(), new Path(target, child.getPath().getName()));
+                }
+                for (FileStatus old : fs.listStatus(target)) {
+                    if (!names.contains(old.getPath().getName())) {
+                        fs.delete(old.getPath(), true);
+                    }
+                }
+                fs.delete(from, false);
+                return;
+            }
         }
         if (fs.exists(target)) {
             fs.delete(target, true);

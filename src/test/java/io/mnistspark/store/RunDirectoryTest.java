@@ -101,4 +101,46 @@ class RunDirectoryTest {
                 () -> RunDirectory.open(new Path(file.toUri()), HADOOP, true)).getMessage();
         assertTrue(message.contains("exists and is a file"), message);
     }
+
+    /**
+     * The live report's charts stay readable while the commit puts the final ones in their place: a reader
+     * polling a published chart never finds it missing, and the committed directory holds exactly the staged
+     * files (an old one the final report lacks is gone).
+     */
+    @Test
+    void committingADirectoryOverPublishedFilesNeverLeavesThemMissing() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            java.nio.file.Path out = dir.resolve("charts-" + round);
+            RunDirectory run = RunDirectory.open(new Path(out.toUri()), HADOOP, false);
+            run.publish("report/accuracy.png", "live".getBytes());
+            run.publish("report/old.png", "live".getBytes());
+            java.nio.file.Path chart = out.resolve("report/accuracy.png");
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger missing = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Thread reader = new Thread(() -> {
+                started.countDown();
+                while (!done.get()) {
+                    if (!Files.exists(chart)) {
+                        missing.incrementAndGet();
+                    }
+                }
+            });
+            reader.start();
+            started.await();
+            for (int i = 0; i < 200; i++) {
+                run.writeText("report/chart-" + i + ".png", "final"); // a directory of some size to move
+            }
+            run.writeText("report/accuracy.png", "final");
+            run.commit();
+            done.set(true);
+            reader.join();
+            assertEquals(0, missing.get(), "times the chart was missing during the commit");
+            assertEquals("final", Files.readString(chart));
+            assertFalse(Files.exists(out.resolve("report/old.png")), "an old file the final report lacks");
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.list(out.resolve("report"))) {
+                assertEquals(201, files.count());
+            }
+        }
+    }
 }
