@@ -27,8 +27,24 @@ public final class FeatureFrames {
     public static final String FEATURES = "features";
     public static final String LABEL = "label";
     public static final String INDEX = "index";
+    /** {@link #input}'s values. */
+    private static final float[] INPUTS = new float[256];
+
+    static {
+        for (int level = 0; level < INPUTS.length; level++) {
+            INPUTS[level] = (float) (level / 255.0);
+        }
+    }
 
     private FeatureFrames() {
+    }
+
+    /**
+     * The feature value of grey level {@code level} (0-255: {@code level / 255}, as the {@code features} column
+     * holds it) in the network's precision, float: what scoring gives the network for a pixel.
+     */
+    public static float input(int level) {
+        return INPUTS[level];
     }
 
     /** The training images and labels of an MNIST-format directory (any Hadoop URI): index, label, features. */

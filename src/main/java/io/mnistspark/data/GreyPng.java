@@ -27,13 +27,8 @@ final class GreyPng {
 
     /** Whether {@code file} starts as a PNG of {@code width x height} pixels (its signature and header say so). */
     static boolean isPngOfSize(byte[] file, int width, int height) {
-        if (file.length < SIGNATURE.length + 16) {
+        if (file.length < SIGNATURE.length + 16 || !signed(file)) {
             return false;
-        }
-        for (int i = 0; i < SIGNATURE.length; i++) {
-            if (file[i] != SIGNATURE[i]) {
-                return false;
-            }
         }
         int at = SIGNATURE.length;
         return readInt(file, at) == 13 && file[at + 4] == 'I' && file[at + 5] == 'H' && file[at + 6] == 'D'
@@ -41,13 +36,8 @@ final class GreyPng {
     }
 
     static Grey decode(byte[] file) {
-        if (file.length < SIGNATURE.length + 25) {
+        if (file.length < SIGNATURE.length + 25 || !signed(file)) {
             return null;
-        }
-        for (int i = 0; i < SIGNATURE.length; i++) {
-            if (file[i] != SIGNATURE[i]) {
-                return null;
-            }
         }
         int at = SIGNATURE.length;
         int width = -1;
@@ -158,6 +148,11 @@ final class GreyPng {
         int pb = Math.abs(p - b);
         int pc = Math.abs(p - c);
         return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+
+    /** Whether {@code file} (at least as long as the signature) starts with PNG's signature. */
+    private static boolean signed(byte[] file) {
+        return java.util.Arrays.equals(file, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length);
     }
 
     private static int readInt(byte[] b, int at) {

@@ -42,14 +42,14 @@ public final class ImageDecoder {
         }
     }
 
-    /** The values {@link #grey} and {@link #fit} compute for grey level g of an image of the target size, as floats. */
-    private static final float[] LEVELS = new float[256];
-    /** The same, after {@code invert}. */
+    /**
+     * The values {@link #grey} and {@link #fit} compute for grey level g of an image of the target size after
+     * {@code invert}, as floats (without it: {@link FeatureFrames#input}).
+     */
     private static final float[] INVERTED_LEVELS = new float[256];
 
     static {
         for (int g = 0; g < 256; g++) {
-            LEVELS[g] = (float) (g / 255.0);
             INVERTED_LEVELS[g] = (float) (1.0 - g / 255.0);
         }
     }
@@ -65,10 +65,9 @@ public final class ImageDecoder {
         if (png != null) {
             byte[] levels = png.levels();
             if (png.width() == columns && png.height() == rows) { // the usual digit file: a table lookup a pixel
-                float[] table = invert ? INVERTED_LEVELS : LEVELS;
                 float[] pixels = new float[levels.length];
                 for (int i = 0; i < levels.length; i++) {
-                    pixels[i] = table[levels[i] & 0xFF];
+                    pixels[i] = invert ? INVERTED_LEVELS[levels[i] & 0xFF] : FeatureFrames.input(levels[i] & 0xFF);
                 }
                 return new Decoded(pixels, null);
             }

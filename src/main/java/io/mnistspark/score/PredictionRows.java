@@ -33,13 +33,6 @@ import java.util.NoSuchElementException;
 public final class PredictionRows {
     /** Images per task when scoring IDX blocks: big enough that task start-up is nothing, small enough for progress. */
     static final int IMAGES_PER_TASK = 100_000;
-    private static final float[] LEVELS = new float[256];
-
-    static {
-        for (int i = 0; i < LEVELS.length; i++) {
-            LEVELS[i] = (float) (i / 255.0); // the value of FeatureFrames' features, as the network's float input
-        }
-    }
 
     private PredictionRows() {
     }
@@ -139,7 +132,7 @@ public final class PredictionRows {
                     int n = Math.min(batchSize, block.count() - from);
                     int offset = from * features;
                     for (int i = 0; i < n * features; i++) {
-                        inputs[i] = LEVELS[pixels[offset + i] & 0xFF];
+                        inputs[i] = FeatureFrames.input(pixels[offset + i] & 0xFF);
                     }
                     BatchScorer.Scores scores = scorer.score(inputs, n);
                     for (int r = 0; r < n; r++) {
