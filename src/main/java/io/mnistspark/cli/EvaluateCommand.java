@@ -12,13 +12,11 @@ import io.mnistspark.store.JsonFormat;
 import io.mnistspark.store.Provenance;
 import io.mnistspark.store.RunDirectory;
 import io.mnistspark.train.DistributedTrainer;
-import io.mnistspark.train.TrainingMasters;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -76,10 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 EvaluationResult result;
                 try (ImageBlocks blocks = ImageBlocks.readIdx(sc, test, new long[]{0}, new long[]{test.count()}).get(0)) {
                     blocks.labelCounts(sc, classes, modelPath + " predicts " + classes + " classes");
-                    SparkDl4jMultiLayer network = new SparkDl4jMultiLayer(sc, net,
-                            TrainingMasters.create(config.spark(), config.training(), workers, null));
-                    int batchSize = config.spark().evaluationBatchSize();
-                    result = new Evaluator(classes, batchSize).evaluate(network, blocks.inOrder(batchSize, classes));
+                    result = new Evaluator(classes, config.spark().evaluationBatchSize()).evaluate(sc, net, blocks);
                 }
                 spec.commandLine().getOut().println("Test accuracy: " + result.summary());
                 if (run != null) {

@@ -221,6 +221,8 @@ final class ScoreCommand implements Callable<Integer> {
         ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{end}).get(0);
         if (pair.labelled()) {
             blocks.labelCounts(sc, classes, "the model " + model + " predicts " + classes + " classes");
+        } else {
+            blocks.awaitCached(); // a gzip file's problems fail here, before the scoring job
         }
         return blocks;
     }

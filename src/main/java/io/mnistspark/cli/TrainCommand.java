@@ -5,6 +5,7 @@ import io.mnistspark.data.MnistDataset;
 import io.mnistspark.data.ParquetImages;
 import io.mnistspark.ml.DenseNetClassifier;
 import io.mnistspark.model.ModelStore;
+import io.mnistspark.model.NetworkFactory;
 import io.mnistspark.store.JsonFormat;
 import io.mnistspark.store.Provenance;
 import io.mnistspark.store.RunDirectory;
@@ -111,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
                         ? TrainingData.readParquet(sc, dataPath, config.training().validationSize(),
                                 config.training().seed(), config.network().classes())
                         : TrainingData.read(sc, dataset, config.training().validationCount(dataset.train().count()),
-                                config.network().classes());
+                                config.network().classes(), () -> NetworkFactory.warmUp(config.network(), config.training()));
                      ProgressReporter progress = ProgressReporter.forConsole(console)) {
                     phases.put("load_data", seconds(t));
                     console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",

@@ -155,6 +155,30 @@ final class IdxReads {
     }
 
     /**
+     * Both files of a pair whole, from their starts (gzip or raw): the images' body into {@code images}, the
+     * labels' into {@code labels} (null when the pair has none), with the checks of {@link #streamedBlocks}:
+     * nothing may be missing and nothing may follow.
+     */
+    static void readWhole(IdxPair pair, byte[] images, byte[] labels, Configuration hadoop) {
+        readWhole(pair.images(), images, hadoop);
+        if (labels != null) {
+            readWhole(pair.labels(), labels, hadoop);
+        }
+    }
+
+    private static void readWhole(IdxHeader file, byte[] body, Configuration hadoop) {
+        requireHere(file.path(), hadoop);
+        DataInputStream in = IdxHeader.open(new Path(file.path()), hadoop);
+        try {
+            skip(in, file, file.headerBytes());
+            fill(in, file, body, 0);
+            checkEnd(in, file);
+        } finally {
+            closeQuietly(in, null);
+        }
+    }
+
+    /**
      * The driver read this file's header, so a file missing here means this executor does not see the driver's
      * file system (a local path on a cluster).
      */

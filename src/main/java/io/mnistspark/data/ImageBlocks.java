@@ -29,9 +29,10 @@ import java.util.List;
  * <li>a raw IDX file: each block is a byte range that a task reads when it needs it, and is not cached: the
  *     file (and the operating system's page cache) is the copy, so a data set larger than the executors'
  *     memory costs no memory and no local disk;</li>
- * <li>a gzip IDX file cannot be read in ranges: one executor task streams it and its blocks are shuffled to
- *     all executors and persisted {@code MEMORY_AND_DISK}: what does not fit in storage memory goes to the
- *     executors' local disk;</li>
+ * <li>a gzip IDX file cannot be read in ranges: a small one (MNIST's) is inflated once by each executor that
+ *     caches blocks of it ({@link InflatedPairs}); a larger one is streamed by one executor task and its blocks
+ *     are shuffled to all executors. Either way the blocks are persisted {@code MEMORY_AND_DISK}: what does not
+ *     fit in storage memory goes to the executors' local disk;</li>
  * <li>a DataFrame: each partition is packed into blocks on its executor, then persisted the same way.</li>
  * </ul>
  */
@@ -49,6 +50,9 @@ public final class ImageBlocks implements AutoCloseable {
     private final JavaRDD<?> cached;
     private final String origin;
     private final String labelOrigin;
+    // the segment's labels, counted by the job that caches the blocks (still running, or null: labelCounts then runs a job)
+    private PendingTallies pending;
+    private int segment;
 
     private ImageBlocks(JavaRDD<LabeledImages> rdd, int[] counts, long[] firsts, int rows, int columns,
                         IdxPair rawSource, JavaRDD<?> cached, String origin, String labelOrigin) {
@@ -65,8 +69,9 @@ public final class ImageBlocks implements AutoCloseable {
 
     /**
      * The images {@code [starts[s], ends[s])} of an IDX pair, one set per segment (e.g. the training and the
-     * validation part of one file). A gzip pair is streamed here by one executor task, and a problem in its
-     * content fails here with its one-line message.
+     * validation part of one file). A gzip pair's blocks are cached by a job this starts and does not wait for
+     * ({@link PendingTallies}): a problem in its content fails with its one-line message in {@link #labelCounts}
+     * or {@link #awaitCached}.
      */
     public static List<ImageBlocks> readIdx(JavaSparkContext sc, IdxPair pair, long[] starts, long[] ends) {
         Broadcast<SerializableConfiguration> hadoop = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
@@ -94,18 +99,46 @@ public final class ImageBlocks implements AutoCloseable {
         }
         firstBlock[starts.length] = total;
         int blockCount = total;
-        JavaRDD<LabeledImages> all = sc.parallelize(List.of(0), 1)
-                .flatMapToPair(x -> IdxReads.streamedBlocks(pair, starts, ends, BLOCK_IMAGES, hadoop.value().value()))
-                .partitionBy(new BlockPartitioner(Math.max(1, blockCount)))
-                .values()
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        int[] segmentOf = new int[blockCount];
+        long[] firstOf = new long[blockCount];
+        int[] countOf = new int[blockCount];
+        for (int s = 0; s < starts.length; s++) {
+            long[] segmentFirsts = firsts(starts[s], ends[s]);
+            int[] segmentCounts = counts(starts[s], ends[s]);
+            for (int b = 0; b < segmentFirsts.length; b++) {
+                segmentOf[firstBlock[s] + b] = s;
+                firstOf[firstBlock[s] + b] = segmentFirsts[b];
+                countOf[firstBlock[s] + b] = segmentCounts[b];
+            }
+        }
+        JavaRDD<LabeledImages> all;
+        boolean inflated = InflatedPairs.fits(pair);
+        if (inflated) {
+            // each executor inflates the pair once and copies its blocks out: no shuffle
+            List<Integer> numbers = new ArrayList<>();
+            for (int b = 0; b < blockCount; b++) {
+                numbers.add(b);
+            }
+            all = sc.parallelize(numbers, Math.max(1, blockCount))
+                    .map(b -> InflatedPairs.block(pair, b, firstOf[b], countOf[b], blockCount, hadoop.value().value()));
+        } else {
+            all = sc.parallelize(List.of(0), 1)
+                    .flatMapToPair(x -> IdxReads.streamedBlocks(pair, starts, ends, BLOCK_IMAGES, hadoop.value().value()))
+                    .partitionBy(new BlockPartitioner(Math.max(1, blockCount)))
+                    .values();
+        }
+        all = all.persist(StorageLevel.MEMORY_AND_DISK());
         all.setName("blocks of " + pair.images().path());
-        all.count();
+        PendingTallies tallies = PendingTallies.start(all, segmentOf, firstOf, starts.length,
+                sc.isLocal() && inflated ? 1 : sc.defaultParallelism());
         for (int s = 0; s < starts.length; s++) {
             JavaRDD<LabeledImages> segment = firstBlock[s] == 0 && firstBlock[s + 1] == blockCount ? all
                     : JavaRDD.fromRDD(PartitionPruningRDD.create(all.rdd(), new PartitionRange(firstBlock[s], firstBlock[s + 1])), TAG);
-            sets.add(new ImageBlocks(segment, counts(starts[s], ends[s]), firsts(starts[s], ends[s]), pair.rows(),
-                    pair.columns(), null, s == 0 ? all : null, pair.images().path(), labelsOf(pair)));
+            ImageBlocks set = new ImageBlocks(segment, counts(starts[s], ends[s]), firsts(starts[s], ends[s]), pair.rows(),
+                    pair.columns(), null, s == 0 ? all : null, pair.images().path(), labelsOf(pair));
+            set.pending = tallies;
+            set.segment = s;
+            sets.add(set);
         }
         return sets;
     }
@@ -203,11 +236,25 @@ public final class ImageBlocks implements AutoCloseable {
     }
 
     /**
+     * Waits for the job that caches a gzip pair's blocks, if one runs, and throws its failure (a bad file found
+     * by a task); nothing to wait for otherwise.
+     */
+    public void awaitCached() {
+        if (pending != null) {
+            pending.await();
+        }
+    }
+
+    /**
      * How many images carry each label (index = label, 0-255), counted by the executors; with {@code classes > 0}
-     * a label of {@code classes} or more fails there, naming the file and the image's index. A raw labels file
-     * is read alone (1 byte an image), never the pixels.
+     * a label of {@code classes} or more fails, naming the file and the image's index. A gzip pair's labels were
+     * counted by the job that cached its blocks, so only the check runs here; a raw labels file is read alone
+     * (1 byte an image), never the pixels.
      */
     public long[] labelCounts(JavaSparkContext sc, int classes, String limitReason) {
+        if (pending != null) {
+            return pending.await()[segment].checkedCounts(classes, labelOrigin, limitReason);
+        }
         long[] firsts = this.firsts;
         int[] counts = this.counts;
         String origin = this.origin;
@@ -306,6 +353,9 @@ public final class ImageBlocks implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pending != null) {
+            pending.cancel();
+        }
         if (cached != null) {
             cached.unpersist(false);
         }

@@ -1,17 +1,29 @@
 package io.mnistspark.evaluate;
 
-import org.apache.spark.api.java.JavaRDD;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.nd4j.evaluation.classification.ConfusionMatrix;
-import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.DataSet;
+import io.mnistspark.data.FeatureFrames;
+import io.mnistspark.data.ImageBlocks;
+import io.mnistspark.data.LabeledImages;
+import io.mnistspark.model.FusedLayers;
+import io.mnistspark.model.NetworkPool;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 
 /**
- * Evaluates a network on the executors (each partition scores its own batches, DL4J merges the counts) and
- * converts DL4J's {@link Evaluation} into an {@link EvaluationResult}.
+ * Evaluates a network on the executors: each task runs its blocks of images through the network's standard
+ * layers in batches, with the forward pass scoring uses (DL4J's outputs, bit for bit: the numbers
+ * {@code evaluate} gets from the written model.zip), and counts (label, prediction) pairs; the driver adds
+ * the tasks' confusion matrices. The network travels as its configuration and one array of parameters, and
+ * each executor JVM keeps the networks it built for the next evaluation ({@link NetworkPool}).
  */
 public final class Evaluator {
     private final int classes;
@@ -22,20 +34,30 @@ public final class Evaluator {
         this.batchSize = batchSize;
     }
 
-    public EvaluationResult evaluate(SparkDl4jMultiLayer network, JavaRDD<DataSet> data) {
-        Evaluation evaluation = network.doEvaluation(data, new Evaluation(classes), batchSize);
-        return toResult(evaluation, classes);
+    public EvaluationResult evaluate(JavaSparkContext sc, MultiLayerNetwork network, ImageBlocks data) {
+        MultiLayerNetwork standard = FusedLayers.standard(network);
+        Broadcast<Parameters> parameters = sc.broadcast(new Parameters(
+                standard.getLayerWiseConfigurations().toJson(), standard.params().toFloatVector()));
+        try {
+            int tasks = Math.max(1, Math.min(data.rdd().getNumPartitions(), sc.defaultParallelism()));
+            long[] counts = data.rdd().coalesce(tasks)
+                    .mapPartitions(new ConfusionCounts(parameters, classes, batchSize, data.pixelsPerImage()))
+                    .reduce(Evaluator::sum);
+            long[][] confusion = new long[classes][classes];
+            for (int actual = 0; actual < classes; actual++) {
+                System.arraycopy(counts, actual * classes, confusion[actual], 0, classes);
+            }
+            return fromConfusion(confusion);
+        } finally {
+            parameters.destroy();
+        }
     }
 
-    public static EvaluationResult toResult(Evaluation evaluation, int classes) {
-        ConfusionMatrix<Integer> matrix = evaluation.getConfusionMatrix();
-        long[][] confusion = new long[classes][classes];
-        for (int actual = 0; actual < classes; actual++) {
-            for (int predicted = 0; predicted < classes; predicted++) {
-                confusion[actual][predicted] = matrix.getCount(actual, predicted);
-            }
+    private static long[] sum(long[] a, long[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] += b[i];
         }
-        return fromConfusion(confusion);
+        return a;
     }
 
     /** Accuracy and per-digit precision, recall and F1 of a confusion matrix ({@code confusion[actual][predicted]}). */
@@ -65,5 +87,80 @@ public final class Evaluator {
         }
         double accuracy = total == 0 ? 0.0 : (double) correct / total;
         return new EvaluationResult(accuracy, correct, total, perClass, confusion);
+    }
+
+    /** A network as its (standard layers') configuration and parameters. */
+    record Parameters(String configuration, float[] values) implements Serializable {
+    }
+
+    /** One task's confusion matrix ({@code classes x classes}, row = label) over its blocks. */
+    private static final class ConfusionCounts implements FlatMapFunction<Iterator<LabeledImages>, long[]> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<Parameters> parameters;
+        private final int classes;
+        private final int batchSize;
+        private final int pixels;
+
+        ConfusionCounts(Broadcast<Parameters> parameters, int classes, int batchSize, int pixels) {
+            this.parameters = parameters;
+            this.classes = classes;
+            this.batchSize = batchSize;
+            this.pixels = pixels;
+        }
+
+        @Override
+        public Iterator<long[]> call(Iterator<LabeledImages> blocks) {
+            long[] counts = new long[classes * classes];
+            if (!blocks.hasNext()) {
+                return Collections.singletonList(counts).iterator();
+            }
+            Parameters network = parameters.value();
+            String key = "evaluation:" + network.configuration().hashCode() + ":" + network.values().length;
+            NetworkPool.Pooled pooled = NetworkPool.borrow(key, () -> build(network.configuration()));
+            try {
+                pooled.network().setParams(Nd4j.createFromArray(network.values()).reshape(1, network.values().length));
+                float[] inputs = new float[batchSize * pixels];
+                while (blocks.hasNext()) {
+                    LabeledImages block = blocks.next();
+                    byte[] images = block.pixelBytes();
+                    byte[] labels = block.labelBytes();
+                    for (int from = 0; from < labels.length; from += batchSize) {
+                        int n = Math.min(batchSize, labels.length - from);
+                        for (int i = 0, at = from * pixels; i < n * pixels; i++, at++) {
+                            inputs[i] = FeatureFrames.input(images[at] & 0xFF);
+                        }
+                        float[] outputs = pooled.outputs(inputs, n, pixels);
+                        for (int r = 0; r < n; r++) {
+                            int label = labels[from + r] & 0xFF;
+                            if (label >= classes) {
+                                throw new IllegalStateException("label " + label + " of a network with " + classes
+                                        + " outputs (the labels are checked before evaluation)");
+                            }
+                            counts[label * classes + argMax(outputs, r * classes, classes)]++;
+                        }
+                    }
+                }
+            } finally {
+                NetworkPool.giveBack(key, pooled);
+            }
+            return Collections.singletonList(counts).iterator();
+        }
+
+        /** The first largest of {@code count} values from {@code from} (ND4J's argMax keeps the first too). */
+        private static int argMax(float[] values, int from, int count) {
+            int best = 0;
+            for (int i = 1; i < count; i++) {
+                if (values[from + i] > values[from + best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+
+        private static MultiLayerNetwork build(String configuration) {
+            MultiLayerNetwork network = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(configuration));
+            network.init();
+            return network;
+        }
     }
 }

@@ -1,11 +1,8 @@
 package io.mnistspark.ml;
 
-import io.mnistspark.data.Batches;
+import io.mnistspark.model.ModelStore;
+import io.mnistspark.model.NetworkPool;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.Serializable;
 
@@ -47,7 +44,7 @@ public final class BatchScorer implements Serializable {
 
     /** The outputs of the first {@code n} rows of {@code inputs} ({@code n x numFeatures} values, row by row). */
     public Scores score(float[] inputs, int n) {
-        float[] outputs = outputs(NetworkPool.borrow(poolKey, model::value), poolKey, inputs, n, numFeatures);
+        float[] outputs = outputs(NetworkPool.borrow(poolKey, () -> ModelStore.restore(model.value(), poolKey)), poolKey, inputs, n, numFeatures);
         if (outputs.length != (long) n * numClasses) {
             throw new IllegalStateException("the network gave " + outputs.length + " outputs for " + n + " rows of "
                     + numClasses + " classes");
@@ -55,25 +52,10 @@ public final class BatchScorer implements Serializable {
         return new Scores(outputs, n);
     }
 
-    /**
-     * The network's outputs for {@code n} rows, row by row in one array ({@code n x} outputs): DL4J's numbers, bit
-     * for bit, from its {@link DenseForward} when it has one, else from DL4J's {@code output}; {@code pooled} is
-     * given back to the pool.
-     */
+    /** The outputs of {@code pooled} for {@code n} rows ({@link NetworkPool.Pooled#outputs}), given back to the pool. */
     static float[] outputs(NetworkPool.Pooled pooled, String poolKey, float[] inputs, int n, int numFeatures) {
         try {
-            if (pooled.forward() != null) {
-                return pooled.forward().output(inputs, n);
-            }
-            MultiLayerNetwork network = pooled.network();
-            // one bulk copy into native memory (Nd4j.create(float[]) copies value by value)
-            INDArray input = Nd4j.createUninitialized(DataType.FLOAT, new long[]{n, numFeatures}, 'c');
-            input.data().asNioFloat().put(inputs, 0, n * numFeatures);
-            INDArray output = network.output(input, false);
-            float[] result = Batches.rowMajor(output); // and one bulk copy out
-            input.close();
-            output.close();
-            return result;
+            return pooled.outputs(inputs, n, numFeatures);
         } finally {
             NetworkPool.giveBack(poolKey, pooled);
         }

@@ -1,6 +1,7 @@
 package io.mnistspark.ml;
 
 import io.mnistspark.model.ModelStore;
+import io.mnistspark.model.NetworkPool;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -71,7 +72,7 @@ public final class DenseNetClassificationModel
         this.modelBytes = modelBytes;
         this.trainingConfig = trainingConfig;
         this.poolKey = uid + ":" + modelBytes.length + ":" + Arrays.hashCode(modelBytes);
-        NetworkPool.Pooled pooled = NetworkPool.borrow(poolKey, () -> modelBytes);
+        NetworkPool.Pooled pooled = NetworkPool.borrow(poolKey, () -> ModelStore.restore(modelBytes, poolKey));
         try {
             MultiLayerNetwork network = pooled.network();
             this.numFeatures = (int) ModelStore.inputSize(network);
@@ -145,7 +146,7 @@ public final class DenseNetClassificationModel
      */
     public void warmUp() {
         int rows = getScoringBatchSize();
-        BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, new float[rows * numFeatures],
+        BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> ModelStore.restore(modelBytes, poolKey)), poolKey, new float[rows * numFeatures],
                 rows, numFeatures);
     }
 
@@ -158,7 +159,7 @@ public final class DenseNetClassificationModel
     public Vector predictRaw(Vector features) {
         float[] inputs = new float[numFeatures];
         PartitionScorer.copy(features, inputs, 0, numFeatures);
-        float[] outputs = BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> modelBytes), poolKey, inputs, 1,
+        float[] outputs = BatchScorer.outputs(NetworkPool.borrow(poolKey, () -> ModelStore.restore(modelBytes, poolKey)), poolKey, inputs, 1,
                 numFeatures);
         return Vectors.dense(BatchScorer.widen(outputs, 0, outputs.length));
     }

@@ -48,6 +48,20 @@ public final class NetworkFactory {
         return net;
     }
 
+    /**
+     * Builds and drops a small network of the same layer types (at most 8 units a layer, 2 outputs): ND4J's native
+     * backend, DL4J's configuration and layer classes and the parameter initialisation are loaded and run once,
+     * so that a caller can do it while the executors read the data rather than after. It allocates next to
+     * nothing (the real network's size is checked against the memory later, before it is allocated), and
+     * changes nothing: {@link #create} seeds every network from {@code training.seed}.
+     */
+    public static void warmUp(NetworkSpec network, TrainingSpec training) {
+        NetworkSpec small = new NetworkSpec(network.hiddenLayers().stream().map(units -> Math.min(units, 8)).toList(),
+                network.activation(), network.outputActivation(), network.loss(), network.weightInit(), 2);
+        MultiLayerNetwork net = create(small, training, 4, 2);
+        net.close();
+    }
+
     public static MultiLayerConfiguration configuration(NetworkSpec network, TrainingSpec training, int inputs,
                                                         int classes) {
         double lossScale = gradientScale(network);

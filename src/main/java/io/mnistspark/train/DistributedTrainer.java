@@ -87,7 +87,6 @@ public final class DistributedTrainer {
         Evaluator evaluator = new Evaluator(classes, evaluationBatch);
         double lossScale = NetworkFactory.reportedLossScale(config.network());
         JavaRDD<DataSet> trainInOrder = data.train().inOrder(evaluationBatch, classes);
-        JavaRDD<DataSet> test = data.test().inOrder(evaluationBatch, classes);
         JavaRDD<DataSet> validation = data.validation() == null ? null : data.validation().inOrder(evaluationBatch, classes);
         String dataKey = sc.sc().applicationId() + "/" + data.train().rdd().id();
         boolean direct = config.spark().rddTrainingApproach() != TrainingApproach.EXPORT;
@@ -143,10 +142,10 @@ public final class DistributedTrainer {
                             .min().orElse(Double.NaN), network.getNetwork(), config.training().learningRate(epoch),
                     lastCheckpoint);
             Double validationAccuracy = validation == null ? null
-                    : evaluator.evaluate(network, validation).accuracy();
+                    : evaluator.evaluate(sc, network.getNetwork(), data.validation()).accuracy();
             stopping.observe(epoch, validationAccuracy,
                     () -> lossScale * trainingLoss(network, validation, evaluationBatch), network.getNetwork());
-            lastTest = evaluator.evaluate(network, test);
+            lastTest = evaluator.evaluate(sc, network.getNetwork(), data.test());
             double epochEvaluationSeconds = (System.nanoTime() - evaluationStart) / 1e9;
             OffHeapMemory.releaseEpochGarbage();
 
@@ -165,7 +164,7 @@ public final class DistributedTrainer {
         sc.clearJobGroup();
         if (lastTest == null) {
             // resumed from the checkpoint of the last epoch: only the final evaluation is missing
-            lastTest = evaluator.evaluate(network, test);
+            lastTest = evaluator.evaluate(sc, network.getNetwork(), data.test());
         }
         return new TrainingOutcome(network.getNetwork(), history, lastTest, fitSeconds, evaluationSeconds,
                 workers, averaging, stopping.bestSoFar(), stopping.stopReason());

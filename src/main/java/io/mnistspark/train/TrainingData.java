@@ -29,13 +29,29 @@ public record TrainingData(ImageBlocks train, ImageBlocks validation, ImageBlock
      * {@code configuredClasses > 0}, and a test label outside it fails before training starts.
      */
     public static TrainingData read(JavaSparkContext sc, MnistDataset dataset, int validationCount, int configuredClasses) {
+        return read(sc, dataset, validationCount, configuredClasses, () -> { });
+    }
+
+    /**
+     * As {@link #read(JavaSparkContext, MnistDataset, int, int)}, running {@code whileReading} on this thread
+     * while the executors read and cache a gzip pair (both sets' jobs run side by side).
+     */
+    public static TrainingData read(JavaSparkContext sc, MnistDataset dataset, int validationCount, int configuredClasses,
+                                    Runnable whileReading) {
         int fit = dataset.fitCount(validationCount);
         IdxPair train = dataset.train();
         List<ImageBlocks> trainSets = validationCount == 0
                 ? ImageBlocks.readIdx(sc, train, new long[]{0}, new long[]{fit})
                 : ImageBlocks.readIdx(sc, train, new long[]{0, fit}, new long[]{fit, train.count()});
-        ImageBlocks test = ImageBlocks.readIdx(sc, dataset.test(), new long[]{0}, new long[]{dataset.test().count()}).get(0);
+        ImageBlocks test;
         try {
+            test = ImageBlocks.readIdx(sc, dataset.test(), new long[]{0}, new long[]{dataset.test().count()}).get(0);
+        } catch (RuntimeException e) {
+            trainSets.forEach(ImageBlocks::close);
+            throw e;
+        }
+        try {
+            whileReading.run();
             return of(sc, trainSets.get(0), validationCount == 0 ? null : trainSets.get(1), test, configuredClasses,
                     dataset.files().trainLabels().toString());
         } catch (RuntimeException e) {

@@ -6,6 +6,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -56,11 +58,32 @@ class ImageBlocksTest {
         }
     }
 
-    @Test
-    void gzipFileStreamedByOneTaskAndSpreadEqualsTheRawFileInBothSegments() throws IOException {
+    /** Runs {@code body} with gzip pairs inflated by each executor ({@code inflated}) or streamed and shuffled. */
+    private static void withGzipPath(boolean inflated, IoBody body) throws IOException {
+        long before = InflatedPairs.maxBytes;
+        InflatedPairs.maxBytes = inflated ? before : 0;
+        try {
+            body.run();
+        } finally {
+            InflatedPairs.maxBytes = before;
+        }
+    }
+
+    private interface IoBody {
+        void run() throws IOException;
+    }
+
+    @ParameterizedTest(name = "inflated by each executor: {0}")
+    @ValueSource(booleans = {true, false})
+    void gzipFileEqualsTheRawFileInBothSegmentsInflatedOrStreamed(boolean inflated) throws IOException {
+        withGzipPath(inflated, () -> gzipFileEqualsTheRawFileInBothSegments(inflated));
+    }
+
+    private void gzipFileEqualsTheRawFileInBothSegments(boolean inflated) throws IOException {
         JavaSparkContext sc = TestSpark.context();
         IdxPair gz = pair(true);
         IdxPair raw = pair(false);
+        assertEquals(inflated, InflatedPairs.fits(gz));
         List<ImageBlocks> gzipSets = ImageBlocks.readIdx(sc, gz, new long[]{0, 2900}, new long[]{2900, 3500});
         List<ImageBlocks> rawSets = ImageBlocks.readIdx(sc, raw, new long[]{0, 2900}, new long[]{2900, 3500});
         try {
@@ -72,9 +95,89 @@ class ImageBlocksTest {
                 assertArrayEquals(collected(rawSets.get(s)).labelBytes(), collected(gzipSets.get(s)).labelBytes());
             }
             assertArrayEquals(IMAGES.slice(2900, 3500).pixelBytes(), collected(gzipSets.get(1)).pixelBytes());
+            long[] counts = gzipSets.get(0).labelCounts(sc, 0, "");
+            long[] held = gzipSets.get(1).labelCounts(sc, 0, "");
+            for (int label = 0; label < 256; label++) {
+                long expected = 0;
+                long expectedHeld = 0;
+                for (int i = 0; i < IMAGES.count(); i++) {
+                    if ((IMAGES.labelBytes()[i] & 0xFF) == label) {
+                        if (i < 2900) {
+                            expected++;
+                        } else {
+                            expectedHeld++;
+                        }
+                    }
+                }
+                assertEquals(expected, counts[label], "label " + label + ", first segment");
+                assertEquals(expectedHeld, held[label], "label " + label + ", second segment");
+            }
+            assertEquals(0, InflatedPairs.held(), "an inflated pair is dropped once all its blocks are copied");
         } finally {
             gzipSets.forEach(ImageBlocks::close);
         }
+    }
+
+    @ParameterizedTest(name = "inflated by each executor: {0}")
+    @ValueSource(booleans = {true, false})
+    void badLabelsInAGzipPairAreCountedWhileCachingAndTheFirstIsNamed(boolean inflated) throws IOException {
+        withGzipPath(inflated, () -> {
+            JavaSparkContext sc = TestSpark.context();
+            byte[] labels = IMAGES.labelBytes().clone();
+            labels[3300] = 11;
+            labels[3017] = 10;
+            labels[1200] = 12; // in the first segment: not this set's
+            java.nio.file.Path data = IdxFixtures.writeDataset(dir.resolve("badgz"), IMAGES, IMAGES);
+            Files.write(data.resolve("train-labels-idx1-ubyte.gz"),
+                    IdxFixtures.gzip(IdxFixtures.labelsBytes(IdxHeader.LABELS_MAGIC, 3500, labels)));
+            IdxPair pair = IdxPair.read(new Path(data.resolve("train-images-idx3-ubyte.gz").toUri()),
+                    new Path(data.resolve("train-labels-idx1-ubyte.gz").toUri()), HADOOP);
+            List<ImageBlocks> sets = ImageBlocks.readIdx(sc, pair, new long[]{0, 3000}, new long[]{3000, 3500});
+            try {
+                InvalidInputException bad = assertThrows(InvalidInputException.class,
+                        () -> sets.get(1).labelCounts(sc, 10, "network.classes = 10"));
+                assertTrue(bad.getMessage().endsWith("train-labels-idx1-ubyte.gz: label 10 at index 3017 is outside 0-9"
+                        + " (network.classes = 10)"), bad.getMessage());
+                bad = assertThrows(InvalidInputException.class, () -> sets.get(0).labelCounts(sc, 10, "network.classes = 10"));
+                assertTrue(bad.getMessage().endsWith(": label 12 at index 1200 is outside 0-9 (network.classes = 10)"),
+                        bad.getMessage());
+                assertEquals(1, sets.get(1).labelCounts(sc, 12, "")[11], "within 12 classes label 11 counts");
+            } finally {
+                sets.forEach(ImageBlocks::close);
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "inflated by each executor: {0}")
+    @ValueSource(booleans = {true, false})
+    void aGzipFileThatEndsEarlyOrGoesOnFailsWhenItsLabelsAreNeeded(boolean inflated) throws IOException {
+        withGzipPath(inflated, () -> {
+            JavaSparkContext sc = TestSpark.context();
+            java.nio.file.Path data = IdxFixtures.writeDataset(dir.resolve("short"), IMAGES, IMAGES);
+            java.nio.file.Path images = data.resolve("train-images-idx3-ubyte.gz");
+            IdxPair pair = IdxPair.read(new Path(images.toUri()),
+                    new Path(data.resolve("train-labels-idx1-ubyte.gz").toUri()), HADOOP);
+            // the files change after the driver read the headers
+            Files.write(images, IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxHeader.IMAGES_MAGIC, 3500, 6, 6,
+                    java.util.Arrays.copyOf(IMAGES.pixelBytes(), 3400 * 36))));
+            ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{3500}).get(0);
+            try (blocks) {
+                InvalidInputException cause = userCause(assertThrows(Exception.class, () -> blocks.labelCounts(sc, 10, "")));
+                assertNotNull(cause);
+                assertTrue(cause.getMessage().endsWith("train-images-idx3-ubyte.gz: truncated: the header declares 3500"
+                        + " images of 6x6 (126000 bytes) but only 122400 bytes follow"), cause.getMessage());
+            }
+            Files.write(images, IdxFixtures.gzip(IdxFixtures.imagesBytes(IdxHeader.IMAGES_MAGIC, 3500, 6, 6,
+                    java.util.Arrays.copyOf(IMAGES.pixelBytes(), 3500 * 36 + 5))));
+            ImageBlocks longer = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{3500}).get(0);
+            try (longer) {
+                InvalidInputException cause = userCause(assertThrows(Exception.class, longer::awaitCached));
+                assertNotNull(cause);
+                assertTrue(cause.getMessage().endsWith("train-images-idx3-ubyte.gz: 5 bytes of data after the 3500 images"
+                        + " of 6x6 the header declares"), cause.getMessage());
+            }
+            assertEquals(0, InflatedPairs.held(), "a pair that failed is not kept");
+        });
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.mnistspark.cli.SparkRuntime;
 import io.mnistspark.config.RunConfig;
 import io.mnistspark.data.MnistDataset;
 import io.mnistspark.ml.DenseNetClassifier;
+import io.mnistspark.model.NetworkFactory;
 import io.mnistspark.train.DistributedTrainer;
 import io.mnistspark.train.TrainingData;
 import org.apache.hadoop.fs.Path;
@@ -29,7 +30,8 @@ final class PipelineCandidate {
             int workers = DistributedTrainer.workers(sc, config);
             List<BenchRun.Epoch> epochs = new ArrayList<>();
             try (TrainingData distributed = TrainingData.read(sc, dataset,
-                    config.training().validationCount(dataset.train().count()), config.network().classes())) {
+                    config.training().validationCount(dataset.train().count()), config.network().classes(),
+                    () -> NetworkFactory.warmUp(config.network(), config.training()))) {
                 double setup = ProcessFacts.secondsSince(setupStart);
                 double[] cpuAtEpochEnd = {ProcessFacts.cpuSeconds()};
                 // CPU time of the whole epoch (fit and evaluation: the trainer does not report them apart)
