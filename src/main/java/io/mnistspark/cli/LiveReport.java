@@ -21,9 +21,11 @@ import java.util.Map;
 /**
  * {@code report.html} while the run trains: rewritten after every epoch from the epochs so far, marked
  * {@code in progress: epoch K of N} and reloading itself; the final report replaces it when the run ends. A
- * report that cannot be written costs one warning, never the training.
+ * report that cannot be written costs one warning, never the training. The pages are drawn on a thread of their
+ * own, in epoch order, so that the next epoch does not wait for the charts (0.15-0.35 s an epoch of
+ * {@code conf/fast.conf}); {@link #finish} waits for them before the final report.
  */
-final class LiveReport implements EpochListener {
+final class LiveReport implements EpochListener, AutoCloseable {
     private final RunDirectory run;
     private final RunConfig config;
     private final Provenance provenance;
@@ -32,7 +34,12 @@ final class LiveReport implements EpochListener {
     private final List<EpochResult> history;
     private final long startNanos = System.nanoTime();
     private final RunMetrics.DataSummary data;
-    private boolean warned;
+    private volatile boolean warned;
+    private final java.util.concurrent.ExecutorService drawing = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "live report");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** @param history the epochs a resumed run did before (empty for a new one) */
     LiveReport(RunDirectory run, RunConfig config, Provenance provenance, int inputs, List<EpochResult> history,
@@ -54,10 +61,20 @@ final class LiveReport implements EpochListener {
         RunMetrics metrics = new RunMetrics(config.asMap(), provenance, List.copyOf(history),
                 new RunMetrics.Best(best.epoch(), best.testAccuracy()), null, null, null,
                 RunMetrics.Timing.of(Math.round((System.nanoTime() - startNanos) / 1e6) / 1e3, Map.of(), List.of()), data);
+        String json = JsonFormat.write(metrics);
+        String generated = "Written by mnist-spark train at " + Instant.now().truncatedTo(ChronoUnit.SECONDS)
+                + ", while training.";
+        String progress = progress(result.epoch(), totalEpochs);
         try {
-            ReportWriter.writeInProgress(run, JsonFormat.write(metrics), inputs, "Written by mnist-spark train at "
-                    + Instant.now().truncatedTo(ChronoUnit.SECONDS) + ", while training.",
-                    progress(result.epoch(), totalEpochs));
+            drawing.execute(() -> draw(json, generated, progress));
+        } catch (java.util.concurrent.RejectedExecutionException finished) {
+            // the run is over: the final report is being written
+        }
+    }
+
+    private void draw(String json, String generated, String progress) {
+        try {
+            ReportWriter.writeInProgress(run, json, inputs, generated, progress);
         } catch (RuntimeException | LinkageError | java.awt.AWTError e) {
             // a signal arrived while the page was written: the run ends with its own line (Interruption)
             if (!warned && !Interruption.stopping()) {
@@ -66,6 +83,22 @@ final class LiveReport implements EpochListener {
                 warned = true;
             }
         }
+    }
+
+    /** Waits for the pages of the epochs so far to be drawn (before the final report replaces them). */
+    void finish() {
+        drawing.shutdown();
+        try {
+            drawing.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops drawing (a run that failed: its directory writes nothing more, see {@link RunDirectory#publish}). */
+    @Override
+    public void close() {
+        drawing.shutdownNow();
     }
 
     /** {@code in progress: epoch 3 of 30}. */

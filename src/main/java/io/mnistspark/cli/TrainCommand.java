@@ -155,8 +155,11 @@ final class TrainCommand implements Callable<Integer> {
                             Interruption.epochStarted(started.epoch());
                         }
                     };
-                    outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(),
-                            EpochListener.both(interruptible, EpochListener.both(progress, live)), from, checkpointer);
+                    try (live) {
+                        outcome = DenseNetClassifier.fromConfig(config).trainOn(sc, distributed, run.scratch(),
+                                EpochListener.both(interruptible, EpochListener.both(progress, live)), from, checkpointer);
+                        live.finish();
+                    }
                     phases.put("train", outcome.fitSeconds());
                     phases.put("evaluate", outcome.evaluationSeconds());
 

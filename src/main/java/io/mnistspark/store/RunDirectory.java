@@ -173,9 +173,13 @@ public final class RunDirectory {
     /**
      * Writes {@code name} straight into the directory, now, replacing the old file in one step (written beside
      * it, then renamed over it): a reader sees the old content or the new, never half of it. For files that
-     * are shown while the run goes on (the live report).
+     * are shown while the run goes on (the live report). Once the run is committed or aborted it writes
+     * nothing: a late writer (the live report's thread) can neither replace the final files nor leave any behind.
      */
     public synchronized void publish(String name, byte[] content) {
+        if (!lock.held()) {
+            return;
+        }
         Path target = new Path(root, name);
         published.add(target);
         Path temporary = new Path(staging, "publish-" + name.replace('/', '-'));

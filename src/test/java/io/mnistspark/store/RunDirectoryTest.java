@@ -76,6 +76,26 @@ class RunDirectoryTest {
     }
 
     @Test
+    void aPublishAfterCommitOrAbortWritesNothing() throws IOException {
+        java.nio.file.Path out = dir.resolve("late");
+        RunDirectory run = RunDirectory.open(new Path(out.toUri()), HADOOP, false);
+        run.publish("report.html", "live".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        run.writeText("report.html", "final");
+        run.commit();
+        run.publish("report.html", "late".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // the live report's thread
+        run.publish("report/accuracy.png", new byte[]{1});
+        assertEquals("final", Files.readString(out.resolve("report.html")), "the final page stays");
+        assertFalse(Files.exists(out.resolve("report")), "nothing new after the commit");
+
+        java.nio.file.Path failed = dir.resolve("late-failed");
+        RunDirectory aborted = RunDirectory.open(new Path(failed.toUri()), HADOOP, false);
+        aborted.publish("report.html", new byte[]{1});
+        aborted.abort();
+        aborted.publish("report.html", new byte[]{2});
+        assertFalse(Files.exists(failed), "an aborted run leaves nothing, however late its live report comes");
+    }
+
+    @Test
     void overwriteKeepsOldFilesUntilTheNewOnesAreComplete() throws IOException {
         java.nio.file.Path out = Files.createDirectories(dir.resolve("old"));
         Files.writeString(out.resolve("model.zip"), "old model");
