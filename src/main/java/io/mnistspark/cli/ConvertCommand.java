@@ -65,6 +65,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     private static void write(JavaSparkContext sc, SparkSession session, IdxPair pair, Path target) {
         try (ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{pair.count()}).get(0)) {
+            blocks.awaitCached(); // a gzip file's problems fail before the Parquet write starts
             ParquetImages.rows(session, blocks).write().parquet(target.toString());
         }
     }

@@ -66,6 +66,7 @@ public final class FeatureFrames {
     public static Dataset<Row> fromIdx(SparkSession spark, IdxPair pair) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         ImageBlocks blocks = ImageBlocks.readIdx(sc, pair, new long[]{0}, new long[]{pair.count()}).get(0);
+        blocks.awaitCached(); // a gzip file's problems fail here, not in the first action on the frame
         return fromBlocks(spark, blocks, pair.labelled());
     }
 

@@ -42,7 +42,7 @@ public record IdxPair(IdxHeader images, IdxHeader labels) implements Serializabl
         return labels != null;
     }
 
-    /** Either file is gzip: the pair is streamed by one task instead of read in byte ranges. */
+    /** Either file is gzip: the pair is read from its start (inflated or streamed) instead of in byte ranges. */
     public boolean gzip() {
         return images.gzip() || (labels != null && labels.gzip());
     }

@@ -119,8 +119,9 @@ public final class ImageBlocks implements AutoCloseable {
             for (int b = 0; b < blockCount; b++) {
                 numbers.add(b);
             }
+            String key = InflatedPairs.key(pair, sc.hadoopConfiguration());
             all = sc.parallelize(numbers, Math.max(1, blockCount))
-                    .map(b -> InflatedPairs.block(pair, b, firstOf[b], countOf[b], blockCount, hadoop.value().value()));
+                    .map(b -> InflatedPairs.block(pair, key, b, firstOf[b], countOf[b], blockCount, hadoop.value().value()));
         } else {
             all = sc.parallelize(List.of(0), 1)
                     .flatMapToPair(x -> IdxReads.streamedBlocks(pair, starts, ends, BLOCK_IMAGES, hadoop.value().value()))

@@ -22,8 +22,8 @@ import java.util.concurrent.CompletionException;
  * once. Only pairs of at most {@link #limit} decompressed bytes (128 MiB, or an eighth of the driver's heap if
  * that is less: MNIST's training pair is 47 MB) are read this way; larger ones are streamed by one task and
  * shuffled. A pair is dropped once all its blocks were copied in this JVM, and held
- * softly until then (a cluster's executor copies only some of them; the collector may reclaim it, and a later
- * block then inflates the pair again).
+ * softly until then: an executor of a cluster copies only some of them, so it keeps the pair until the collector
+ * needs the memory (a block needed after that inflates the pair again).
  */
 final class InflatedPairs {
     private static final int MAX_PAIRS = 4;
@@ -39,10 +39,10 @@ final class InflatedPairs {
         return Math.min(maxBytes, Runtime.getRuntime().maxMemory() / 8);
     }
 
-    /** Pairs this JVM holds now (tests). */
-    static int held() {
+    /** Whether this JVM holds the pair with this {@link #key} (tests). */
+    static boolean holds(String key) {
         synchronized (PAIRS) {
-            return PAIRS.size();
+            return PAIRS.containsKey(key);
         }
     }
 
@@ -52,11 +52,13 @@ final class InflatedPairs {
     }
 
     /**
-     * Block {@code number} of the pair, the images {@code [first, first + count)}; {@code blocks} is how many
-     * blocks the pair has in all (its bodies are dropped once this JVM copied every one).
+     * Block {@code number} of the pair, the images {@code [first, first + count)}; {@code key} is the pair's
+     * {@link #key} as the driver found it, {@code blocks} how many blocks the pair has in all (its bodies are
+     * dropped once this JVM copied every one).
      */
-    static LabeledImages block(IdxPair pair, int number, long first, int count, int blocks, Configuration hadoop) {
-        Bodies bodies = bodies(pair, hadoop);
+    static LabeledImages block(IdxPair pair, String key, int number, long first, int count, int blocks,
+                               Configuration hadoop) {
+        Bodies bodies = bodies(pair, key, hadoop);
         int pixelsPerImage = pair.pixelsPerImage();
         byte[] pixels = new byte[Math.multiplyExact(count, pixelsPerImage)];
         System.arraycopy(bodies.images, Math.toIntExact(first * pixelsPerImage), pixels, 0, pixels.length);
@@ -68,8 +70,7 @@ final class InflatedPairs {
         return new LabeledImages(pair.rows(), pair.columns(), pixels, labels);
     }
 
-    private static Bodies bodies(IdxPair pair, Configuration hadoop) {
-        String key = key(pair, hadoop);
+    private static Bodies bodies(IdxPair pair, String key, Configuration hadoop) {
         while (true) {
             Entry entry;
             boolean load = false;
@@ -130,8 +131,11 @@ final class InflatedPairs {
         }
     }
 
-    /** The pair's paths with each file's length and modification time: a replaced file is inflated anew. */
-    private static String key(IdxPair pair, Configuration hadoop) {
+    /**
+     * The pair's paths with each file's length and modification time, read on the driver when it plans the
+     * blocks (so the tasks make no metadata call): a file replaced since is inflated anew.
+     */
+    static String key(IdxPair pair, Configuration hadoop) {
         StringBuilder key = new StringBuilder();
         for (IdxHeader file : pair.labelled() ? new IdxHeader[]{pair.images(), pair.labels()}
                 : new IdxHeader[]{pair.images()}) {
@@ -140,8 +144,6 @@ final class InflatedPairs {
                 FileStatus status = path.getFileSystem(hadoop).getFileStatus(path);
                 key.append(file.path()).append('|').append(status.getLen()).append('|')
                         .append(status.getModificationTime()).append('|');
-            } catch (java.io.FileNotFoundException e) {
-                throw IdxReads.missingHere(file.path(), e);
             } catch (IOException e) {
                 throw IdxHeader.unreadable(path, e);
             }

@@ -61,7 +61,7 @@ final class PendingTallies {
                 if (e.getCause() instanceof Error error) {
                     throw error;
                 }
-                throw new IllegalStateException(e.getCause());
+                throw PendingTallies.<RuntimeException>unchecked(e.getCause()); // SparkException, as runJob throws it
             }
             LabelTally[] sum = parts.get(0);
             for (int i = 1; i < parts.size(); i++) {
@@ -70,6 +70,11 @@ final class PendingTallies {
             tallies = sum;
         }
         return tallies;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T unchecked(Throwable e) throws T {
+        throw (T) e;
     }
 
     /** Stops the job if it still runs (the data set is closed before its labels were needed). */

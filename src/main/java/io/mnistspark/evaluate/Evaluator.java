@@ -36,8 +36,12 @@ public final class Evaluator {
 
     public EvaluationResult evaluate(JavaSparkContext sc, MultiLayerNetwork network, ImageBlocks data) {
         MultiLayerNetwork standard = FusedLayers.standard(network);
-        Broadcast<Parameters> parameters = sc.broadcast(new Parameters(
-                standard.getLayerWiseConfigurations().toJson(), standard.params().toFloatVector()));
+        // without the epoch and iteration counts DL4J writes into it: one configuration, one pool, every epoch
+        MultiLayerConfiguration configuration = standard.getLayerWiseConfigurations().clone();
+        configuration.setEpochCount(0);
+        configuration.setIterationCount(0);
+        Broadcast<Parameters> parameters = sc.broadcast(new Parameters(configuration.toJson(),
+                standard.params().toFloatVector()));
         try {
             int tasks = Math.max(1, Math.min(data.rdd().getNumPartitions(), sc.defaultParallelism()));
             long[] counts = data.rdd().coalesce(tasks)
@@ -115,7 +119,7 @@ public final class Evaluator {
                 return Collections.singletonList(counts).iterator();
             }
             Parameters network = parameters.value();
-            String key = "evaluation:" + network.configuration().hashCode() + ":" + network.values().length;
+            String key = "evaluation:" + network.configuration();
             NetworkPool.Pooled pooled = NetworkPool.borrow(key, () -> build(network.configuration()));
             try {
                 pooled.network().setParams(Nd4j.createFromArray(network.values()).reshape(1, network.values().length));

@@ -51,10 +51,22 @@ public record TrainingData(ImageBlocks train, ImageBlocks validation, ImageBlock
             throw e;
         }
         try {
-            whileReading.run();
-            return of(sc, trainSets.get(0), validationCount == 0 ? null : trainSets.get(1), test, configuredClasses,
-                    dataset.files().trainLabels().toString());
-        } catch (RuntimeException e) {
+            Throwable warmUpFailure = null;
+            try {
+                whileReading.run();
+            } catch (RuntimeException | Error e) {
+                warmUpFailure = e; // a problem in the data, found meanwhile, is reported first
+            }
+            TrainingData data = of(sc, trainSets.get(0), validationCount == 0 ? null : trainSets.get(1), test,
+                    configuredClasses, dataset.files().trainLabels().toString());
+            if (warmUpFailure instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (warmUpFailure instanceof Error failure) {
+                throw failure;
+            }
+            return data;
+        } catch (RuntimeException | Error e) {
             trainSets.forEach(ImageBlocks::close);
             test.close();
             throw e;

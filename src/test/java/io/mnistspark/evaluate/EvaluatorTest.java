@@ -37,16 +37,27 @@ class EvaluatorTest {
         for (int step = 0; step < 12; step++) { // partly trained: the predictions are neither random nor all right
             network.fit(Batches.toDataSet(images, null, (step * 50) % 2250, (step * 50) % 2250 + 50, 10));
         }
+        try (ImageBlocks blocks = ImageBlocks.of(sc, images)) {
+            EvaluationResult first = new Evaluator(10, 64).evaluate(sc, network, blocks);
+            assertSameAsDl4j(network, images, first);
+            assertTrue(first.accuracy() > 0.2 && first.accuracy() < 1, "partly trained: " + first.accuracy());
+            // the same configuration with other parameters, a later epoch: the executors' pooled networks take them
+            for (int step = 12; step < 24; step++) {
+                network.fit(Batches.toDataSet(images, null, (step * 50) % 2250, (step * 50) % 2250 + 50, 10));
+            }
+            network.setEpochCount(3);
+            EvaluationResult later = new Evaluator(10, 1000).evaluate(sc, network, blocks);
+            assertSameAsDl4j(network, images, later);
+            assertTrue(later.correct() != first.correct(), "the second evaluation saw the new parameters");
+        }
+    }
+
+    private static void assertSameAsDl4j(MultiLayerNetwork network, LabeledImages images, EvaluationResult result) {
         // plain DL4J on the model file, one batch of everything
         MultiLayerNetwork plain = ModelStore.restore(ModelStore.bytes(network), "the test's model");
         DataSet all = Batches.toDataSet(images, null, 0, images.count(), 10);
         Evaluation expected = new Evaluation(10);
         expected.eval(all.getLabels(), plain.output(all.getFeatures(), false));
-
-        EvaluationResult result;
-        try (ImageBlocks blocks = ImageBlocks.of(sc, images)) {
-            result = new Evaluator(10, 64).evaluate(sc, network, blocks);
-        }
         long[][] confusion = result.confusion();
         for (int actual = 0; actual < 10; actual++) {
             long[] row = new long[10];
@@ -57,6 +68,5 @@ class EvaluatorTest {
         }
         assertEquals(2300, result.total());
         assertEquals(expected.accuracy(), result.accuracy(), 1e-12);
-        assertTrue(result.accuracy() > 0.2 && result.accuracy() < 1, "partly trained: " + result.accuracy());
     }
 }
