@@ -32,6 +32,55 @@ public final class ModelStore {
     }
 
     /**
+     * Writes {@code net} as {@link #write(MultiLayerNetwork, OutputStream, boolean)} does, the same zip entries with
+     * the same bytes, but stored rather than deflated: DL4J reads it back alike, and writing it takes a fraction of
+     * the time (a network's floats hardly compress: 15.4 MB of {@code conf/best.conf}'s parameters and Adam state
+     * deflate to 13.3 MB in 0.55-0.76 s). For checkpoints, written after every epoch.
+     */
+    public static void writeStored(MultiLayerNetwork net, OutputStream out, boolean withUpdater) throws IOException {
+        MultiLayerNetwork standard = FusedLayers.standard(net);
+        java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out);
+        zip.setMethod(java.util.zip.ZipOutputStream.STORED);
+        stored(zip, CONFIGURATION, standard.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.Charset.defaultCharset()));
+        stored(zip, COEFFICIENTS, arrayBytes(standard.params()));
+        if (withUpdater && standard.getUpdater() != null) {
+            org.nd4j.linalg.api.ndarray.INDArray state = standard.getUpdater().getStateViewArray();
+            if (state != null && state.length() > 0) {
+                stored(zip, UPDATER_STATE, arrayBytes(state));
+            }
+        }
+        zip.finish();
+        zip.flush();
+    }
+
+    private static final String CONFIGURATION = "configuration.json";
+    private static final String COEFFICIENTS = "coefficients.bin";
+    private static final String UPDATER_STATE = "updaterState.bin";
+
+    /** An array as ND4J writes it into a model file ({@code Nd4j.write}). */
+    private static byte[] arrayBytes(org.nd4j.linalg.api.ndarray.INDArray array) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8,
+                array.length() * array.dataType().width() + 1024));
+        java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(bytes, 1 << 16));
+        org.nd4j.linalg.factory.Nd4j.write(array, out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+
+    private static void stored(java.util.zip.ZipOutputStream zip, String name, byte[] content) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(content);
+        java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry(name);
+        entry.setMethod(java.util.zip.ZipEntry.STORED);
+        entry.setSize(content.length);
+        entry.setCompressedSize(content.length);
+        entry.setCrc(crc.getValue());
+        zip.putNextEntry(entry);
+        zip.write(content);
+        zip.closeEntry();
+    }
+
+    /**
      * Loads and checks a model: it must be a DL4J MultiLayerNetwork zip whose input layer takes
      * {@code expectedInputs} values and whose output layer has {@code expectedClasses} units (any number when
      * {@code expectedClasses <= 0}: the model says how many classes it predicts).

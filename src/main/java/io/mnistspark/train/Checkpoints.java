@@ -108,11 +108,11 @@ public final class Checkpoints {
         try {
             fs.delete(temporary, true);
             try (OutputStream out = fs.create(new Path(temporary, MODEL), true)) {
-                ModelStore.write(network, out, true);
+                ModelStore.writeStored(network, out, true);
             }
             if (best != null) {
                 try (OutputStream out = fs.create(new Path(temporary, BEST_MODEL), true)) {
-                    ModelStore.write(best, out, false);
+                    ModelStore.writeStored(best, out, false);
                 }
             }
             try (OutputStream out = fs.create(new Path(temporary, STATE), true)) {

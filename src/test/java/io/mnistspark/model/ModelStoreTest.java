@@ -46,6 +46,46 @@ class ModelStoreTest {
         assertEquals(net.output(input), plain.output(input));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "fused layers: {0}, with the updater: {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"true,true", "true,false", "false,true", "false,false"})
+    void aStoredModelFileHoldsModelSerializersEntriesByteForByte(boolean fused, boolean withUpdater) throws IOException {
+        RunConfig config = new ConfigLoader().override("network.hidden-layers", "[16, 8]")
+                .override("training.updater", "adam").override("training.fused-layers", Boolean.toString(fused)).load();
+        MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), 36, 10);
+        for (int step = 0; step < 3; step++) { // Adam's moments are not zero
+            net.fit(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 20, 36),
+                    Nd4j.eye(10).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).repeat(0, 2));
+        }
+        java.io.ByteArrayOutputStream deflated = new java.io.ByteArrayOutputStream();
+        ModelStore.write(net, deflated, withUpdater);
+        java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+        ModelStore.writeStored(net, stored, withUpdater);
+        java.util.Map<String, byte[]> expected = entries(deflated.toByteArray());
+        java.util.Map<String, byte[]> actual = entries(stored.toByteArray());
+        assertEquals(expected.keySet(), actual.keySet());
+        assertEquals(withUpdater, actual.containsKey("updaterState.bin"));
+        for (String name : expected.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected.get(name), actual.get(name), name);
+        }
+        java.nio.file.Path file = dir.resolve("stored.zip");
+        Files.write(file, stored.toByteArray());
+        MultiLayerNetwork plain = ModelSerializer.restoreMultiLayerNetwork(file.toFile(), withUpdater);
+        assertEquals(net.params(), plain.params());
+        if (withUpdater) {
+            assertEquals(net.getUpdater().getStateViewArray(), plain.getUpdater().getStateViewArray());
+        }
+    }
+
+    private static java.util.Map<String, byte[]> entries(byte[] zip) throws IOException {
+        java.util.Map<String, byte[]> entries = new java.util.TreeMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                entries.put(entry.getName(), in.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
     @Test
     void rejectsFilesThatAreNotModels() throws IOException {
         java.nio.file.Path text = dir.resolve("notes.zip");
