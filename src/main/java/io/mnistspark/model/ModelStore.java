@@ -41,21 +41,17 @@ public final class ModelStore {
         MultiLayerNetwork standard = FusedLayers.standard(net);
         java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out);
         zip.setMethod(java.util.zip.ZipOutputStream.STORED);
-        stored(zip, CONFIGURATION, standard.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.Charset.defaultCharset()));
-        stored(zip, COEFFICIENTS, arrayBytes(standard.params()));
+        stored(zip, ModelSerializer.CONFIGURATION_JSON, standard.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.Charset.defaultCharset()));
+        stored(zip, ModelSerializer.COEFFICIENTS_BIN, arrayBytes(standard.params()));
         if (withUpdater && standard.getUpdater() != null) {
             org.nd4j.linalg.api.ndarray.INDArray state = standard.getUpdater().getStateViewArray();
             if (state != null && state.length() > 0) {
-                stored(zip, UPDATER_STATE, arrayBytes(state));
+                stored(zip, ModelSerializer.UPDATER_BIN, arrayBytes(state));
             }
         }
         zip.finish();
         zip.flush();
     }
-
-    private static final String CONFIGURATION = "configuration.json";
-    private static final String COEFFICIENTS = "coefficients.bin";
-    private static final String UPDATER_STATE = "updaterState.bin";
 
     /** An array as ND4J writes it into a model file ({@code Nd4j.write}). */
     private static byte[] arrayBytes(org.nd4j.linalg.api.ndarray.INDArray array) throws IOException {
