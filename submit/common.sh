@@ -25,6 +25,12 @@ JAVA17_OPENS=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
+# C2 compiles only really hot code (HotSpot's tier-4 thresholds 10x their defaults): the training and scoring
+# loops still reach C2 within seconds, but Spark's, Hadoop's and DL4J's start-up code, run a few thousand times,
+# stays with C1, so a short run's second core is not spent compiling it once more (bench/README.md#jit-and-collector)
+HOT_C2_ONLY=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
+             -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+
 SPARK_DEFAULTS="$MNIST_SPARK_HOME/conf/spark-defaults.conf"
 LOG4J_CONF="$MNIST_SPARK_HOME/conf/log4j2.properties"
 PROVIDED_CLASSPATH_FILE="$MNIST_SPARK_HOME/target/classpath-provided.txt"
@@ -161,8 +167,7 @@ run_spark_submit() {
         else
           # A score run has few hot loops: C2 compiles only what is really hot (the pixel loops, SHA-256),
           # not Spark's and DL4J's start-up code. That halves the JIT's CPU time of a run (bench/README.md).
-          driver_opts+=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
-                        -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
+          driver_opts+=("${HOT_C2_ONLY[@]}")
         fi
         break ;;
       train)
@@ -172,6 +177,12 @@ run_spark_submit() {
         # collection, the process grew to 3 GB and such epochs ran 40% slower; a young generation of at most
         # 128 MB collects every few seconds: 12.2 -> 11.1 s an epoch, 2961 -> 2030 MB (bench/README.md#issue-15)
         [[ "${JAVA_OPTS:-}" =~ (-Xmn|NewSize|NewRatio) ]] || heap_opts+=(-XX:MaxNewSize=128m)  # a size the user names wins
+        # The serial collector and C2 for really hot code only: the driver's second core trains instead of
+        # running G1's concurrent threads and compiling start-up code. conf/fast.conf reached 97% 1.0-1.4 s
+        # sooner, a best.conf epoch with 2 workers fitted in 4.0 instead of 5.7-6.9 s, at a lower peak resident
+        # memory (bench/README.md#jit-and-collector). A collector the user names wins.
+        [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseParallelGC)
+        driver_opts+=("${HOT_C2_ONLY[@]}")
         break ;;
       *) break ;;
     esac
