@@ -177,10 +177,10 @@ run_spark_submit() {
         # collection, the process grew to 3 GB and such epochs ran 40% slower; a young generation of at most
         # 128 MB collects every few seconds: 12.2 -> 11.1 s an epoch, 2961 -> 2030 MB (bench/README.md#issue-15)
         [[ "${JAVA_OPTS:-}" =~ (-Xmn|NewSize|NewRatio) ]] || heap_opts+=(-XX:MaxNewSize=128m)  # a size the user names wins
-        # The serial collector and C2 for really hot code only: the driver's second core trains instead of
-        # running G1's concurrent threads and compiling start-up code. conf/fast.conf reached 97% 1.0-1.4 s
-        # sooner, a best.conf epoch with 2 workers fitted in 4.0 instead of 5.7-6.9 s, at a lower peak resident
-        # memory (bench/README.md#jit-and-collector). A collector the user names wins.
+        # The parallel collector and C2 for really hot code only: the driver's second core trains instead of
+        # running G1's concurrent threads and compiling start-up code. conf/fast.conf reached 97% after 5.8
+        # instead of 6.9 s, a best.conf epoch with 2 workers fitted in 3.70 instead of 4.21 s, with 20-25% less
+        # peak resident memory (bench/README.md#jit-and-collector). A collector the user names wins.
         [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseParallelGC)
         driver_opts+=("${HOT_C2_ONLY[@]}")
         break ;;
