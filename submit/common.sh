@@ -25,9 +25,10 @@ JAVA17_OPENS=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
-# C2 compiles only really hot code (HotSpot's tier-4 thresholds 10x their defaults): the training and scoring
-# loops still reach C2 within seconds, but Spark's, Hadoop's and DL4J's start-up code, run a few thousand times,
-# stays with C1, so a short run's second core is not spent compiling it once more (bench/README.md#jit-and-collector)
+# C2 compiles only really hot code (HotSpot's tier-4 thresholds raised from JDK 17's 5000 / 600 / 15000 / 40000):
+# the training and scoring loops still reach C2 within seconds, but Spark's, Hadoop's and DL4J's start-up code, run a
+# few thousand times, stays with C1, so a short run's second core is not spent compiling it once more
+# (bench/README.md#jit-and-collector)
 HOT_C2_ONLY=(-XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=20000
              -XX:Tier4CompileThreshold=60000 -XX:Tier4BackEdgeThreshold=400000)
 
@@ -157,7 +158,7 @@ run_spark_submit() {
         # collector's young collections of short-lived rows cost less than G1's concurrent threads and barriers
         # on 2 cores (3.5 s instead of 4.2 s inside a 70000-image run, the same at 700000; bench/README.md#scoring).
         heap_opts=(-Xmx"$heap")
-        [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseSerialGC)  # a collector the user names wins
+        user_names_collector || heap_opts+=(-XX:+UseSerialGC)  # a collector the user names wins
         if score_input_is_small; then
           # Only C1 compiles: a short local run spends the cores on the code it runs, not on C2 compiling
           # Spark's and Parquet's code once more (70000 IDX images: 1.5 -> 1.2 s inside). The one loop that
@@ -177,12 +178,16 @@ run_spark_submit() {
         # collection, the process grew to 3 GB and such epochs ran 40% slower; a young generation of at most
         # 128 MB collects every few seconds: 12.2 -> 11.1 s an epoch, 2961 -> 2030 MB (bench/README.md#issue-15)
         [[ "${JAVA_OPTS:-}" =~ (-Xmn|NewSize|NewRatio) ]] || heap_opts+=(-XX:MaxNewSize=128m)  # a size the user names wins
-        # The parallel collector and C2 for really hot code only: the driver's second core trains instead of
-        # running G1's concurrent threads and compiling start-up code. conf/fast.conf reached 97% after 5.8
-        # instead of 6.9 s, a best.conf epoch with 2 workers fitted in 3.70 instead of 4.21 s, with 20-25% less
-        # peak resident memory (bench/README.md#jit-and-collector). A collector the user names wins.
-        [[ "${JAVA_OPTS:-}" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || heap_opts+=(-XX:+UseParallelGC)
-        driver_opts+=("${HOT_C2_ONLY[@]}")
+        # In local mode, where the driver's JVM also runs the executors: the parallel collector and C2 for really
+        # hot code only, so that the second core trains instead of running G1's concurrent threads and compiling
+        # start-up code. conf/fast.conf reached 97% after 5.8 instead of 6.9 s, a best.conf epoch with 2 workers
+        # fitted in 3.70 instead of 4.21 s, with 17-28% less peak resident memory; nielsen.conf's warm epochs
+        # fitted about 13% slower (bench/README.md#jit-and-collector). A collector the user names wins. A driver
+        # on a cluster only plans and averages: it keeps the JVM's defaults (not measured there).
+        if [[ "${MASTER:-}" == local || "${MASTER:-}" == local\[* ]]; then
+          user_names_collector || heap_opts+=(-XX:+UseParallelGC)
+          driver_opts+=("${HOT_C2_ONLY[@]}")
+        fi
         break ;;
       *) break ;;
     esac
@@ -326,6 +331,15 @@ score_input_is_small() {
   [ -d "$input" ] && return 0
   size="$(stat -L -c %s "$input" 2>/dev/null)" || return 1
   [ "$size" -le "$limit" ]
+}
+
+# True when the user's JVM options already name a garbage collector (the JVM refuses to start with two): JAVA_OPTS,
+# the JVM's own JAVA_TOOL_OPTIONS and JDK_JAVA_OPTIONS, what a Spark installation's spark-submit adds to the driver
+# (SPARK_SUBMIT_OPTS), and spark-submit options (spark.driver.defaultJavaOptions, --driver-java-options, ...).
+user_names_collector() {
+  local opts="${JAVA_OPTS:-} ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${SUBMIT_ARGS[*]:-}"
+  [ -z "${SPARK_HOME:-}" ] || opts+=" ${SPARK_SUBMIT_OPTS:-}"
+  [[ " $opts " =~ -XX:\+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC([[:space:]\"\']|$) ]]
 }
 
 # For the wrappers that only work with a Spark installation (YARN, Kubernetes: their clients are not in the build).
