@@ -86,6 +86,8 @@ final class TrainCommand implements Callable<Integer> {
         int localWorkers = requested != null ? requested.spark().workers()
                 : configOptions.workers != null ? configOptions.workers : 0;
         Map<String, Double> phases = new LinkedHashMap<>();
+        // ND4J and DL4J load on the second core while Spark starts (a resumed run learns its network later)
+        Runnable warmedUp = requested == null ? null : NetworkFactory.startWarmUp(requested.network(), requested.training());
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark train", localWorkers, main.verbose)) {
             JavaSparkContext sc = spark.context();
             Path outPath = new Path(resume != null ? resume : out);
@@ -112,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
                         ? TrainingData.readParquet(sc, dataPath, config.training().validationSize(),
                                 config.training().seed(), config.network().classes())
                         : TrainingData.read(sc, dataset, config.training().validationCount(dataset.train().count()),
-                                config.network().classes(), () -> NetworkFactory.warmUp(config.network(), config.training()));
+                                config.network().classes(), warmedUp != null ? warmedUp
+                                : () -> NetworkFactory.warmUp(config.network(), config.training()));
                      ProgressReporter progress = ProgressReporter.forConsole(console)) {
                     phases.put("load_data", seconds(t));
                     console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",

@@ -54,12 +54,55 @@ public final class NetworkFactory {
      * so that a caller can do it while the executors read the data rather than after. It allocates next to
      * nothing (the real network's size is checked against the memory later, before it is allocated), and
      * changes nothing: {@link #create} seeds every network from {@code training.seed}.
+     *
+     * <p>Its three small arrays are closed here, not through {@code MultiLayerNetwork.close()}: that calls
+     * {@code System.gc()} twice, a full collection of every thread's heap while the executors cache the data
+     * (221 ms of pauses in a fast.conf run, bench/README.md#warm-up-gc). The network never ran, so it holds no
+     * workspace.
      */
     public static void warmUp(NetworkSpec network, TrainingSpec training) {
         NetworkSpec small = new NetworkSpec(network.hiddenLayers().stream().map(units -> Math.min(units, 8)).toList(),
                 network.activation(), network.outputActivation(), network.loss(), network.weightInit(), 2);
         MultiLayerNetwork net = create(small, training, 4, 2);
-        net.close();
+        closeArrays(net.params(), net.getFlattenedGradients(),
+                net.getUpdater(false) == null ? null : net.getUpdater(false).getStateViewArray());
+    }
+
+    /**
+     * Starts {@link #warmUp} on a daemon thread now, so that ND4J and DL4J load on the second core while this
+     * thread starts Spark (the driver's first second and a half, mostly one core). The returned {@code Runnable}
+     * waits for it and throws what it threw, so that a caller meets a failure where it would have met it with
+     * {@code warmUp} itself.
+     */
+    public static Runnable startWarmUp(NetworkSpec network, TrainingSpec training) {
+        NativeBuild.select(); // before anything loads ND4J in this JVM (see NativeBuild)
+        java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> warmUp(network, training), null);
+        Thread thread = new Thread(task, "network warm-up");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            try {
+                task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                if (e.getCause() instanceof Error failure) {
+                    throw failure;
+                }
+                throw new IllegalStateException(e.getCause());
+            }
+        };
+    }
+
+    private static void closeArrays(INDArray... arrays) {
+        for (INDArray array : arrays) {
+            if (array != null && array.closeable()) {
+                array.close();
+            }
+        }
     }
 
     public static MultiLayerConfiguration configuration(NetworkSpec network, TrainingSpec training, int inputs,

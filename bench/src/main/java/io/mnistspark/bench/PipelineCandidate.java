@@ -22,6 +22,7 @@ final class PipelineCandidate {
 
     static BenchRun run(RunConfig config, String configName, Path data) throws IOException {
         java.nio.file.Path scratch = Files.createTempDirectory("bench-train");
+        Runnable warmedUp = NetworkFactory.startWarmUp(config.network(), config.training()); // as train does
         try (SparkRuntime spark = SparkRuntime.start("mnist-spark bench", config.spark().workers(), false)) {
             JavaSparkContext sc = spark.context();
             double startup = ProcessFacts.wallSeconds();
@@ -31,7 +32,7 @@ final class PipelineCandidate {
             List<BenchRun.Epoch> epochs = new ArrayList<>();
             try (TrainingData distributed = TrainingData.read(sc, dataset,
                     config.training().validationCount(dataset.train().count()), config.network().classes(),
-                    () -> NetworkFactory.warmUp(config.network(), config.training()))) {
+                    warmedUp)) {
                 double setup = ProcessFacts.secondsSince(setupStart);
                 double[] cpuAtEpochEnd = {ProcessFacts.cpuSeconds()};
                 // CPU time of the whole epoch (fit and evaluation: the trainer does not report them apart)
