@@ -117,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
                                 config.network().classes(), warmedUp != null ? warmedUp
                                 : () -> NetworkFactory.warmUp(config.network(), config.training()));
                      ProgressReporter progress = ProgressReporter.forConsole(console)) {
+                    if (parquet && warmedUp != null) {
+                        warmedUp.run(); // its failure comes after the data's, as TrainingData.read has it for IDX
+                    }
                     phases.put("load_data", seconds(t));
                     console.printf(Locale.ROOT, "Training %s on %d images (%d validation, %d test) with %d worker%s on %s%n",
                             describe(config, distributed.pixelsPerImage(), distributed.classes()),
@@ -186,6 +189,22 @@ final class TrainCommand implements Callable<Integer> {
             } finally {
                 Interruption.done();
             }
+        } catch (IOException | RuntimeException | Error e) {
+            // the JVM must not exit while the warm-up thread is inside ND4J's native libraries
+            awaitQuietly(warmedUp);
+            throw e;
+        }
+    }
+
+    /** Waits for the warm-up started before Spark, if any, and leaves its outcome to whoever else meets it. */
+    private static void awaitQuietly(Runnable warmedUp) {
+        if (warmedUp == null) {
+            return;
+        }
+        try {
+            warmedUp.run();
+        } catch (RuntimeException | Error ignored) {
+            // the command's own failure is the one to report
         }
     }
 

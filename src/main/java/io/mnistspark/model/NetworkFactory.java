@@ -56,7 +56,7 @@ public final class NetworkFactory {
      * changes nothing: {@link #create} seeds every network from {@code training.seed}.
      *
      * <p>Its three small arrays are closed here, not through {@code MultiLayerNetwork.close()}: that calls
-     * {@code System.gc()} twice, a full collection of every thread's heap while the executors cache the data
+     * {@code System.gc()} twice: stop-the-world collections of the whole heap while the executors cache the data
      * (221 ms of pauses in a fast.conf run, bench/README.md#warm-up-gc). The network never ran, so it holds no
      * workspace.
      */
@@ -85,6 +85,7 @@ public final class NetworkFactory {
                 task.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the network warm-up", e);
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException failure) {
                     throw failure;
