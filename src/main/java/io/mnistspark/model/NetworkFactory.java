@@ -64,8 +64,8 @@ public final class NetworkFactory {
         NetworkSpec small = new NetworkSpec(network.hiddenLayers().stream().map(units -> Math.min(units, 8)).toList(),
                 network.activation(), network.outputActivation(), network.loss(), network.weightInit(), 2);
         MultiLayerNetwork net = create(small, training, 4, 2);
-        closeArrays(net.params(), net.getFlattenedGradients(),
-                net.getUpdater(false) == null ? null : net.getUpdater(false).getStateViewArray());
+        org.deeplearning4j.nn.api.Updater updater = net.getUpdater(false);
+        closeArrays(net.params(), net.getFlattenedGradients(), updater == null ? null : updater.getStateViewArray());
     }
 
     /**

@@ -17,16 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link NetworkFactory#warmUp} and {@link NetworkFactory#startWarmUp}: no full collection, failures kept. */
 class NetworkFactoryWarmUpTest {
 
-    /** Full collections so far: G1's, the parallel and the serial collector's old-generation collectors. */
+    /** G1's, the parallel and the serial collector's old-generation collectors: the ones a full collection counts on. */
+    private static boolean oldGeneration(GarbageCollectorMXBean gc) {
+        return gc.getName().contains("Old") || gc.getName().contains("MarkSweep");
+    }
+
+    /** Full collections so far. */
     private static long fullCollections() {
-        long count = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = gc.getName();
-            if (name.contains("Old") || name.contains("MarkSweep")) {
-                count += gc.getCollectionCount();
-            }
-        }
-        return count;
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().filter(NetworkFactoryWarmUpTest::oldGeneration)
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
     private static RunConfig best() {
@@ -37,8 +36,7 @@ class NetworkFactoryWarmUpTest {
     void warmUpCollectsNoGarbageOfOtherThreads() {
         RunConfig config = best();
         NetworkFactory.warmUp(config.network(), config.training()); // ND4J and DL4J loaded: their start may collect
-        assertTrue(ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .anyMatch(gc -> gc.getName().contains("Old") || gc.getName().contains("MarkSweep")),
+        assertTrue(ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(NetworkFactoryWarmUpTest::oldGeneration),
                 "no old-generation collector found: the test would not see a full collection");
         long before = fullCollections();
         for (int i = 0; i < 3; i++) {
