@@ -76,6 +76,10 @@ public final class NetworkFactory {
      */
     public static Runnable startWarmUp(NetworkSpec network, TrainingSpec training) {
         NativeBuild.select(); // before anything loads ND4J in this JVM (see NativeBuild)
+        // Logging starts here, on the caller's thread: DL4J's first logger on the warm-up thread and Spark's start
+        // on this one would otherwise start log4j's context at once, and the loser prints a stack trace
+        // ("Could not register mbeans ... InstanceAlreadyExistsException") on the user's console.
+        org.slf4j.LoggerFactory.getLogger(NetworkFactory.class);
         java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> warmUp(network, training), null);
         Thread thread = new Thread(task, "network warm-up");
         thread.setDaemon(true);
