@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * test's) is left running.
  */
 public final class SparkRuntime implements AutoCloseable {
+    static final String LOCAL_DIRECT_RESULT_SIZE = "128m";
     static final String TIME_SOURCE_PROPERTY = "org.deeplearning4j.spark.time.TimeSource";
     static final String HEARTBEAT_INTERVAL = "1s";
 
@@ -45,6 +46,12 @@ public final class SparkRuntime implements AutoCloseable {
                 + "=org.deeplearning4j.spark.time.SystemClockTimeSource");
         // Executor heartbeats carry the fitted-example counts of running tasks to the progress line (10 s by default).
         conf.setIfMissing("spark.executor.heartbeatInterval", HEARTBEAT_INTERVAL);
+        if (inOneJvm(conf.get("spark.master"))) {
+            // A round's result (best.conf: 15.5 MB of parameters and updater state per worker) above 1 MB would go
+            // through the block manager, which fetches it back into this same JVM over a socket; as a direct
+            // result it is handed over in memory (Spark caps this at spark.rpc.message.maxSize).
+            conf.setIfMissing("spark.task.maxDirectResultSize", LOCAL_DIRECT_RESULT_SIZE);
+        }
         if (!verbose) {
             // Before the context starts. A task that finds bad input (a label out of range deep inside a file)
             // fails its job: the command prints the task's one-line message; the executor's stack trace and the
@@ -59,6 +66,11 @@ public final class SparkRuntime implements AutoCloseable {
         SparkContext sc = SparkContext.getOrCreate(conf);
         sc.setLogLevel(verbose ? "INFO" : "WARN");
         return new SparkRuntime(JavaSparkContext.fromSparkContext(sc), !existed);
+    }
+
+    /** Spark's local masters ({@code local}, {@code local[N]}, {@code local[N,F]}, {@code local[*]}): executors in this JVM. */
+    static boolean inOneJvm(String master) {
+        return master.equals("local") || master.startsWith("local[");
     }
 
     public JavaSparkContext context() {

@@ -15,8 +15,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /**
  * DL4J-Spark's parameter-averaging worker whose network is a {@link FusedNetwork}: the worker DL4J made does all
  * the work (the broadcast, the listeners, the mini-batches, the results and their statistics); this one only
- * turns the network it builds into the same network stepping as a fused one. DL4J's worker keeps its state in
- * private fields, so it is wrapped rather than extended.
+ * turns the network it builds into the same network stepping as a fused one, and hands its results back with
+ * arrays that serialize in bulk ({@link BulkSerializedArray}). DL4J's worker keeps its state in private fields,
+ * so it is wrapped rather than extended.
  */
 final class FusedTrainingWorker extends ParameterAveragingTrainingWorker {
     private static final long serialVersionUID = 1L;
@@ -50,46 +51,46 @@ final class FusedTrainingWorker extends ParameterAveragingTrainingWorker {
 
     @Override
     public ParameterAveragingTrainingResult processMinibatch(DataSet data, MultiLayerNetwork net, boolean isLast) {
-        return worker.processMinibatch(data, net, isLast);
+        return bulk(worker.processMinibatch(data, net, isLast));
     }
 
     @Override
     public ParameterAveragingTrainingResult processMinibatch(DataSet data, ComputationGraph graph, boolean isLast) {
-        return worker.processMinibatch(data, graph, isLast);
+        return bulk(worker.processMinibatch(data, graph, isLast));
     }
 
     @Override
     public ParameterAveragingTrainingResult processMinibatch(MultiDataSet data, ComputationGraph graph,
                                                              boolean isLast) {
-        return worker.processMinibatch(data, graph, isLast);
+        return bulk(worker.processMinibatch(data, graph, isLast));
     }
 
     @Override
     public Pair<ParameterAveragingTrainingResult, SparkTrainingStats> processMinibatchWithStats(
             DataSet data, MultiLayerNetwork net, boolean isLast) {
-        return worker.processMinibatchWithStats(data, net, isLast);
+        return bulk(worker.processMinibatchWithStats(data, net, isLast));
     }
 
     @Override
     public Pair<ParameterAveragingTrainingResult, SparkTrainingStats> processMinibatchWithStats(
             DataSet data, ComputationGraph graph, boolean isLast) {
-        return worker.processMinibatchWithStats(data, graph, isLast);
+        return bulk(worker.processMinibatchWithStats(data, graph, isLast));
     }
 
     @Override
     public Pair<ParameterAveragingTrainingResult, SparkTrainingStats> processMinibatchWithStats(
             MultiDataSet data, ComputationGraph graph, boolean isLast) {
-        return worker.processMinibatchWithStats(data, graph, isLast);
+        return bulk(worker.processMinibatchWithStats(data, graph, isLast));
     }
 
     @Override
     public ParameterAveragingTrainingResult getFinalResult(MultiLayerNetwork net) {
-        return worker.getFinalResult(net);
+        return bulk(worker.getFinalResult(net));
     }
 
     @Override
     public ParameterAveragingTrainingResult getFinalResult(ComputationGraph graph) {
-        return worker.getFinalResult(graph);
+        return bulk(worker.getFinalResult(graph));
     }
 
     @Override
@@ -104,12 +105,30 @@ final class FusedTrainingWorker extends ParameterAveragingTrainingWorker {
 
     @Override
     public Pair<ParameterAveragingTrainingResult, SparkTrainingStats> getFinalResultWithStats(MultiLayerNetwork net) {
-        return worker.getFinalResultWithStats(net);
+        return bulk(worker.getFinalResultWithStats(net));
     }
 
     @Override
     public Pair<ParameterAveragingTrainingResult, SparkTrainingStats> getFinalResultWithStats(ComputationGraph graph) {
-        return worker.getFinalResultWithStats(graph);
+        return bulk(worker.getFinalResultWithStats(graph));
+    }
+
+    /**
+     * The same result with its parameters and updater state as {@link BulkSerializedArray}s: they go back to the
+     * driver as raw bytes instead of ND4J's value-by-value serialization. Neither is copied.
+     */
+    static ParameterAveragingTrainingResult bulk(ParameterAveragingTrainingResult result) {
+        if (result == null || result.getParameters() == null) {
+            return result;
+        }
+        return new ParameterAveragingTrainingResult(BulkSerializedArray.of(result.getParameters()),
+                BulkSerializedArray.of(result.getUpdaterState()), result.getScore(), result.getSparkTrainingStats(),
+                result.getListenerMetaData(), result.getListenerStaticInfo(), result.getListenerUpdates());
+    }
+
+    private static Pair<ParameterAveragingTrainingResult, SparkTrainingStats> bulk(
+            Pair<ParameterAveragingTrainingResult, SparkTrainingStats> result) {
+        return result == null ? null : new Pair<>(bulk(result.getFirst()), result.getSecond());
     }
 
     @Override

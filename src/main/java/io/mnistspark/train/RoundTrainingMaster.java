@@ -1,6 +1,11 @@
 package io.mnistspark.train;
 
 import org.apache.spark.api.java.JavaRDDLike;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.WorkerConfiguration;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
@@ -10,7 +15,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
  * RDD it is given before it trains (one extra pass that builds every mini-batch only to count it); the
  * trainer's rounds know their size from the epoch plan, so the count is skipped. Without a known size (the
  * {@code export} approach counts its files) DL4J counts as usual. Its workers train {@code FusedNetwork}s
- * ({@link FusedTrainingWorker}).
+ * ({@link FusedTrainingWorker}), and the parameters and updater state it broadcasts and they return serialize
+ * in bulk ({@link BulkSerializedArray}).
  */
 final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
     private static final long serialVersionUID = 1L;
@@ -26,9 +32,28 @@ final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
         expected = batches;
     }
 
+    /**
+     * DL4J's worker for the next round, as DL4J makes it, except that the parameters and updater state it
+     * broadcasts serialize in bulk ({@link BulkSerializedArray}; neither is copied).
+     */
     @Override
     public ParameterAveragingTrainingWorker getWorkerInstance(SparkDl4jMultiLayer network) {
-        return new FusedTrainingWorker(super.getWorkerInstance(network));
+        MultiLayerNetwork net = network.getNetwork();
+        Updater updater = net.getUpdater();
+        NetBroadcastTuple tuple = new NetBroadcastTuple(net.getLayerWiseConfigurations(),
+                BulkSerializedArray.of(net.params()),
+                updater == null ? null : BulkSerializedArray.of(updater.getStateViewArray()));
+        if (collectTrainingStats) {
+            stats.logBroadcastStart();
+        }
+        Broadcast<NetBroadcastTuple> broadcast = network.getSparkContext().broadcast(tuple);
+        if (collectTrainingStats) {
+            stats.logBroadcastEnd();
+        }
+        WorkerConfiguration worker = new WorkerConfiguration(false, rddDataSetNumExamples, batchSizePerWorker,
+                averagingFrequency, prefetchNumBatches, collectTrainingStats);
+        return new FusedTrainingWorker(new ParameterAveragingTrainingWorker(broadcast, saveUpdater, worker,
+                trainingHookList, listeners, getRouterProvider()));
     }
 
     @Override
