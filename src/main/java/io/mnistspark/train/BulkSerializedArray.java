@@ -1,5 +1,8 @@
 package io.mnistspark.train;
 
+import org.apache.spark.SparkEnv;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.Serializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.cpu.nativecpu.NDArray;
@@ -13,6 +16,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * An ND4J array that Java serialization writes as one block of raw bytes. ND4J writes an array one element
@@ -31,17 +35,34 @@ final class BulkSerializedArray extends NDArray {
 
     /**
      * {@code array} as one that serializes in bulk, or {@code array} itself when it cannot: null, a view
-     * (ND4J copies those before writing), an array that does not span its whole buffer, or one of a type
-     * without a fixed width.
+     * (ND4J copies those before writing), an array that does not span its whole buffer or whose strides are not
+     * its shape's own in its order (a permuted one), or one of a type without a fixed width.
      */
     static INDArray of(INDArray array) {
         if (array == null || array instanceof BulkSerializedArray || array.isView() || array.isEmpty()
                 || array.offset() != 0 || array.data().offset() != 0 || array.length() != array.data().length()
+                || (array.ordering() != 'c' && array.ordering() != 'f')
+                || !Arrays.equals(array.stride(), Nd4j.getStrides(array.shape(), array.ordering()))
                 || array.dataType() == DataType.UTF8 || array.dataType() == DataType.COMPRESSED
                 || array.length() * array.dataType().width() > Integer.MAX_VALUE) {
             return array;
         }
         return new BulkSerializedArray(array);
+    }
+
+    /**
+     * Whether Spark's data serializer, which writes broadcasts and task results, is Java serialization: the only
+     * one that honours the bulk form. Kryo (nd4j-kryo's registrator names ND4J's own array class) would write
+     * this subclass field by field, and its fields are transient. True outside Spark.
+     */
+    static boolean usableWith(Serializer serializer) {
+        return serializer == null || serializer instanceof JavaSerializer;
+    }
+
+    /** {@link #of}, when this JVM's Spark serializes with Java serialization ({@link #usableWith}); else {@code array}. */
+    static INDArray forSpark(INDArray array) {
+        SparkEnv env = SparkEnv.get();
+        return usableWith(env == null ? null : env.serializer()) ? of(array) : array;
     }
 
     @Serial
@@ -91,7 +112,7 @@ final class BulkSerializedArray extends NDArray {
             int total = in.readInt();
             INDArray read = Nd4j.createUninitializedDetached(type, order, shape);
             if ((long) total != read.length() * type.width()) {
-                throw new InvalidObjectException("an array of shape " + java.util.Arrays.toString(shape) + " and type "
+                throw new InvalidObjectException("an array of shape " + Arrays.toString(shape) + " and type "
                         + type + " cannot hold " + total + " bytes");
             }
             ByteBuffer target = read.data().asNio();

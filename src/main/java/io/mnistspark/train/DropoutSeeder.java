@@ -58,12 +58,13 @@ final class DropoutSeeder implements TrainingHook {
 
     /**
      * The sum of the float32 bit patterns of {@code features}' values, as 32-bit integers that wrap around; for
-     * another data type or layout, the bits of ND4J's sum of the values.
+     * another data type or layout, or a view into a larger array, the bits of ND4J's sum of the values.
      */
     long pixelBits(INDArray features) {
         long n = features.length();
         if (features.dataType() != DataType.FLOAT || features.ordering() != 'c' || features.elementWiseStride() != 1
-                || n > Integer.MAX_VALUE) {
+                || features.isView() || features.offset() != 0 || features.data().offset() != 0
+                || n > Integer.MAX_VALUE / Integer.BYTES) {
             return Double.doubleToLongBits(features.sumNumber().doubleValue());
         }
         IntPointer address = new IntPointer(features.data().addressPointer());

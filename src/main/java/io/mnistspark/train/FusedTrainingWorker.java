@@ -114,15 +114,16 @@ final class FusedTrainingWorker extends ParameterAveragingTrainingWorker {
     }
 
     /**
-     * The same result with its parameters and updater state as {@link BulkSerializedArray}s: they go back to the
-     * driver as raw bytes instead of ND4J's value-by-value serialization. Neither is copied.
+     * The same result with its parameters and updater state as {@link BulkSerializedArray}s (under Spark's Java
+     * serialization): they go back to the driver as raw bytes instead of ND4J's value-by-value serialization.
+     * Neither is copied.
      */
     static ParameterAveragingTrainingResult bulk(ParameterAveragingTrainingResult result) {
         if (result == null || result.getParameters() == null) {
             return result;
         }
-        return new ParameterAveragingTrainingResult(BulkSerializedArray.of(result.getParameters()),
-                BulkSerializedArray.of(result.getUpdaterState()), result.getScore(), result.getSparkTrainingStats(),
+        return new ParameterAveragingTrainingResult(BulkSerializedArray.forSpark(result.getParameters()),
+                BulkSerializedArray.forSpark(result.getUpdaterState()), result.getScore(), result.getSparkTrainingStats(),
                 result.getListenerMetaData(), result.getListenerStaticInfo(), result.getListenerUpdates());
     }
 

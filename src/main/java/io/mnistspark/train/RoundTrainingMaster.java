@@ -41,8 +41,8 @@ final class RoundTrainingMaster extends ParameterAveragingTrainingMaster {
         MultiLayerNetwork net = network.getNetwork();
         Updater updater = net.getUpdater();
         NetBroadcastTuple tuple = new NetBroadcastTuple(net.getLayerWiseConfigurations(),
-                BulkSerializedArray.of(net.params()),
-                updater == null ? null : BulkSerializedArray.of(updater.getStateViewArray()));
+                BulkSerializedArray.forSpark(net.params()),
+                updater == null ? null : BulkSerializedArray.forSpark(updater.getStateViewArray()));
         if (collectTrainingStats) {
             stats.logBroadcastStart();
         }

@@ -1,5 +1,8 @@
 package io.mnistspark.train;
 
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.JavaSerializer;
+import org.apache.spark.serializer.KryoSerializer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
 import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingAggregationTuple;
 import org.deeplearning4j.spark.impl.paramavg.aggregator.ParameterAveragingElementAddFunction;
@@ -75,6 +78,9 @@ class BulkSerializedArrayTest {
         INDArray matrix = Nd4j.rand(DataType.FLOAT, 4, 5);
         INDArray view = matrix.getRow(1);
         assertSame(view, BulkSerializedArray.of(view));
+        // the whole buffer from offset 0, but strides of its own, which the bulk form does not record
+        INDArray permuted = Nd4j.rand(DataType.FLOAT, 2, 3, 4).permute(1, 0, 2);
+        assertSame(permuted, BulkSerializedArray.of(permuted));
         assertNull(BulkSerializedArray.of(null));
         INDArray bulk = BulkSerializedArray.of(matrix);
         assertSame(bulk, BulkSerializedArray.of(bulk));
@@ -102,6 +108,15 @@ class BulkSerializedArrayTest {
         assertEquals(updater, back.getUpdaterStateSum());
         assertEquals(0.25, back.getScoreSum());
         assertEquals(1, back.getAggregationsCount());
+    }
+
+    /** Only Java serialization honours the bulk form: under Kryo the arrays stay ND4J's own. */
+    @Test
+    void onlyUnderSparksJavaSerialization() {
+        SparkConf conf = new SparkConf();
+        assertTrue(BulkSerializedArray.usableWith(new JavaSerializer(conf)));
+        assertFalse(BulkSerializedArray.usableWith(new KryoSerializer(conf)));
+        assertTrue(BulkSerializedArray.usableWith(null), "outside Spark");
     }
 
     private static byte[] serialize(Object value) throws IOException {

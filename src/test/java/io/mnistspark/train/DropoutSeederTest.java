@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -35,9 +36,11 @@ class DropoutSeederTest {
                 new DropoutSeeder(1).seedFor(seeder.pixelBits(pixels)), "the training seed counts too");
     }
 
-    /** Column-major or double pixels take ND4J's sum: still one seed per content. */
+    /** Column-major or double pixels, or rows of a larger array, take ND4J's sum: still one seed per content. */
     @Test
     void otherLayoutsAndTypesAreSeededFromNd4jsSum() {
+        INDArray rows = Nd4j.rand(DataType.FLOAT, 6, 5).get(NDArrayIndex.interval(2, 4), NDArrayIndex.all());
+        assertEquals(Double.doubleToLongBits(rows.sumNumber().doubleValue()), seeder.pixelBits(rows));
         INDArray rowMajor = Nd4j.rand(DataType.FLOAT, 4, 6);
         INDArray columnMajor = rowMajor.dup('f');
         assertEquals(Double.doubleToLongBits(columnMajor.sumNumber().doubleValue()), seeder.pixelBits(columnMajor));

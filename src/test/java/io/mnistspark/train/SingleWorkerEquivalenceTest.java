@@ -12,7 +12,11 @@ import io.mnistspark.model.FusedNetwork;
 import io.mnistspark.model.NetworkFactory;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.spark.api.worker.NetBroadcastTuple;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -83,6 +87,31 @@ class SingleWorkerEquivalenceTest {
         assertInstanceOf(FusedNetwork.class, workerNet);
         assertEquals(net.params(), workerNet.params());
         assertEquals("FusedOptimizer", workerNet.getOptimizer().getClass().getSimpleName());
+    }
+
+    /** What a round broadcasts and what its worker returns serialize in bulk (Spark's Java serialization here). */
+    @Test
+    void theRoundsArraysTravelInBulk() throws ReflectiveOperationException {
+        RunConfig config = oneWorker().override("training.updater", "adam").override("training.learning-rate", "0.001").load();
+        MultiLayerNetwork net = NetworkFactory.create(config.network(), config.training(), 64, 10);
+        RoundTrainingMaster master = TrainingMasters.forRounds(config.spark(), config.training(), 1, null);
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(TestSpark.context(), net, master);
+        ParameterAveragingTrainingWorker worker = master.getWorkerInstance(sparkNet);
+
+        java.lang.reflect.Field inner = FusedTrainingWorker.class.getDeclaredField("worker");
+        inner.setAccessible(true);
+        java.lang.reflect.Field broadcast = ParameterAveragingTrainingWorker.class.getDeclaredField("broadcast");
+        broadcast.setAccessible(true);
+        NetBroadcastTuple sent = ((Broadcast<NetBroadcastTuple>) broadcast.get(inner.get(worker))).getValue();
+        assertInstanceOf(BulkSerializedArray.class, sent.getParameters());
+        assertInstanceOf(BulkSerializedArray.class, sent.getUpdaterState());
+        assertEquals(net.params(), sent.getParameters());
+
+        MultiLayerNetwork workerNet = worker.getInitialModel();
+        ParameterAveragingTrainingResult result = worker.getFinalResult(workerNet);
+        assertInstanceOf(BulkSerializedArray.class, result.getParameters());
+        assertInstanceOf(BulkSerializedArray.class, result.getUpdaterState());
+        assertEquals(workerNet.params(), result.getParameters());
     }
 
     @Test
