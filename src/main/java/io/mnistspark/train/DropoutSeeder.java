@@ -1,6 +1,5 @@
 package io.mnistspark.train;
 
-import org.bytedeco.javacpp.IntPointer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -9,7 +8,6 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 
 /**
@@ -67,9 +65,7 @@ final class DropoutSeeder implements TrainingHook {
                 || n > Integer.MAX_VALUE / Integer.BYTES) {
             return Double.doubleToLongBits(features.sumNumber().doubleValue());
         }
-        IntPointer address = new IntPointer(features.data().addressPointer());
-        address.position(0).limit(n).capacity(n);
-        IntBuffer bits = address.asByteBuffer().order(ByteOrder.nativeOrder()).asIntBuffer();
+        IntBuffer bits = features.data().asNioInt(); // the floats' bits as ints, in this machine's order
         if (chunk == null) {
             chunk = new int[CHUNK];
         }
